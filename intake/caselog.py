@@ -1,0 +1,235 @@
+"""The case log: messages, cases, their append-only event trail and the outbox (SQLAlchemy 2.x)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; SQLite forgets the zone, so it is put back on load."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the case log")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class MessageStatus:
+    RECEIVED = "received"          # raw bytes stored, not yet processed
+    PROCESSED = "processed"        # classified; case opened or updated
+    IGNORED = "ignored"            # auto-reply, bounce or our own mail: filed, never answered
+    NEEDS_PERSON = "needs_person"  # could not be handled automatically; kept for the DSP team
+
+
+class MailboxCursor(Base):
+    """How far a source has been read: IMAP UIDVALIDITY and the highest UID stored."""
+
+    __tablename__ = "mailbox_cursors"
+    source: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uidvalidity: Mapped[int | None]
+    last_uid: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Message(Base):
+    """Every message that reached the mailbox, raw bytes first (nothing is ever dropped)."""
+
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(255))
+    source_uid: Mapped[str] = mapped_column(String(255))
+    uidvalidity: Mapped[int | None]
+    # Message-ID plus a hash of the body: recognises a message again after a UIDVALIDITY reset.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    size: Mapped[int]
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_is_complete: Mapped[bool] = mapped_column(default=True)
+    arrived_at: Mapped[datetime]
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(32), default=MessageStatus.RECEIVED, index=True)
+    problem: Mapped[str | None] = mapped_column(Text)
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    from_name: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    triage: Mapped[dict[str, Any] | None]
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    case: Mapped[Case | None] = relationship(back_populates="messages")
+
+
+class Case(Base):
+    """One request and every record field of policy 7.5."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(32), default="open", index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    regime: Mapped[str | None] = mapped_column(String(16))
+    flags: Mapped[list[Any]] = mapped_column(default=list)
+    # Policy 7.5: initial date received by the body, and by the DSP team (differ when forwarded, 5.10).
+    initial_received_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    requester_name: Mapped[str | None] = mapped_column(String(320))
+    requester_email: Mapped[str | None] = mapped_column(String(320))
+    requester_address: Mapped[str | None] = mapped_column(Text)  # contact details for correspondence
+    description: Mapped[str | None] = mapped_column(Text)
+    questions: Mapped[list[Any]] = mapped_column(default=list)
+    method: Mapped[str] = mapped_column(String(32), default="email")
+    valid: Mapped[bool | None]
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    decision: Mapped[str | None] = mapped_column(String(32))
+    exemptions: Mapped[list[Any]] = mapped_column(default=list)
+    completed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    messages: Mapped[list[Message]] = relationship(back_populates="case")
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case",
+                                                   order_by="CaseEvent.id")
+    notices: Mapped[list[Notice]] = relationship(back_populates="case", order_by="Notice.id")
+
+
+class CaseEvent(Base):
+    """The audit trail: append-only; the statutory clock is derived from it."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    type: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]  # when it happened (e.g. the date a request was received)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120), default="foi-intake")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class NoticeStatus:
+    PENDING = "pending"        # committed, not yet handed to SMTP
+    SENDING = "sending"        # SMTP DATA under way; if we die here the outcome is in doubt
+    SENT = "sent"
+    HELD = "held"              # gave up or in doubt: a person decides
+
+
+class Notice(Base):
+    """Outbox: a rendered notice, committed before it is sent and marked sent after."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("dedup_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    dedup_key: Mapped[str] = mapped_column(String(255))  # one notice per purpose, ever
+    kind: Mapped[str] = mapped_column(String(64))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    case: Mapped[Case | None] = relationship(back_populates="notices")
+
+
+class ReferenceCounter(Base):
+    """Per-year sequence behind the case reference (FOI-2026-00042)."""
+
+    __tablename__ = "reference_counters"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+@event.listens_for(Session, "before_flush")
+def _events_are_append_only(session: Session, flush_context: Any, instances: Any) -> None:
+    # The audit trail is evidence: an event, once written, is never changed or removed.
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, CaseEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError("case events are append-only")
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")  # readers (cases list) don't block the poller
+            cur.execute("PRAGMA busy_timeout=10000")
+            cur.close()
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def next_reference(session: Session, fmt: str, received: date) -> str:
+    """Allocate the next reference for the year of receipt, inside the caller's transaction."""
+    counter = session.get(ReferenceCounter, received.year, with_for_update=True)
+    if counter is None:
+        counter = ReferenceCounter(year=received.year, last=0)
+        session.add(counter)
+    counter.last += 1
+    return fmt.format(year=received.year, seq=counter.last)
+
+
+def add_event(session: Session, case: Case, type_: str, at: datetime,
+              data: dict[str, Any] | None = None, actor: str = "foi-intake") -> CaseEvent:
+    ev = CaseEvent(case=case, type=type_, at=at, data=data or {}, actor=actor)
+    session.add(ev)
+    return ev
+
+
+def find_case(session: Session, reference: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.reference == reference))

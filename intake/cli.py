@@ -1,0 +1,184 @@
+"""The `foi-intake` command."""
+
+from __future__ import annotations
+
+import argparse
+import email
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from email.utils import parsedate_to_datetime
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import select
+
+from config.settings import ConfigError, Settings, load, parse
+from intake import deadline_cli
+from intake.app import build, run_forever
+from intake.caselog import Case, Message, MessageStatus, Notice, find_case
+from intake.cases import case_json
+from intake.pipeline import SourceUnavailable
+
+log = logging.getLogger("foi-intake")
+
+EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="foi-intake", description=__doc__)
+    p.add_argument("--config", help="configuration TOML (default: $FOI_INTAKE_CONFIG)")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create the database")
+    poll = sub.add_parser("poll", help="one pass over the mailbox, then flush the outbox")
+    poll.add_argument("--once", action="store_true", required=True,
+                      help="run one pass and exit (the only mode; `run` keeps going)")
+    sub.add_parser("run", help="poll every schedule.poll_seconds until SIGTERM or Ctrl-C")
+    sub.add_parser("demo", help="a temporary Maildir of sample requests, SQLite, file outbox")
+    cases = sub.add_parser("cases", help="list or show cases")
+    csub = cases.add_subparsers(dest="cases_command", required=True)
+    lst = csub.add_parser("list")
+    lst.add_argument("--json", action="store_true")
+    show = csub.add_parser("show")
+    show.add_argument("reference")
+    show.add_argument("--json", action="store_true")
+    deadline_cli.add_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "deadline":
+            return deadline_cli.run(args)
+        if args.command == "demo":
+            return demo()
+        settings = load(args.config)
+        return COMMANDS[args.command](settings, args)
+    except ConfigError as exc:
+        print(f"foi-intake: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except SourceUnavailable as exc:
+        print(f"foi-intake: mailbox unavailable: {exc}", file=sys.stderr)
+        return EXIT_MAILBOX
+
+
+def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
+    build(settings)
+    print(f"database ready: {settings.database.url}")
+    return EXIT_OK
+
+
+def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
+    app = build(settings)
+    try:
+        report, flushed = app.poll_and_flush()
+    finally:
+        app.close()
+    print(f"{report.summary()} sent={flushed.sent} retrying={flushed.retrying} held={flushed.held}")
+    return EXIT_OK
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    return run_forever(build(settings))
+
+
+def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
+    app = build(settings, create=False)
+    with app.sessions() as s:
+        if args.cases_command == "list":
+            rows = [case_json(c, settings) for c in s.scalars(select(Case).order_by(Case.id))]
+            if args.json:
+                print(json.dumps(rows, indent=2))
+            else:
+                for r in rows:
+                    print(f"{r['reference']:<16} {r['status']:<10} {r['kind']:<16} "
+                          f"{r['regime'] or '-':<8} due {r['due_date'] or '-':<10} "
+                          f"{r['requester_name'] or '(no name)'} <{r['requester_address'] or '-'}>")
+            return EXIT_OK
+        case = find_case(s, args.reference)
+        if case is None:
+            print(f"foi-intake: no case {args.reference}", file=sys.stderr)
+            return EXIT_FAILURE
+        data = case_json(case, settings, full=True)
+        if args.json:
+            print(json.dumps(data, indent=2))
+        else:
+            for key, value in data.items():
+                if key not in ("events", "notices", "reasons"):
+                    print(f"{key:>20}: {value}")
+            print("events:")
+            for e in data["events"]:
+                print(f"  {e['at']}  {e['type']}  ({e['actor']})")
+            print("notices:")
+            for n in data["notices"]:
+                print(f"  {n['kind']} to {n['to']}: {n['status']}")
+            print("reasons:")
+            for r in data["reasons"]:
+                print(f"  {r['rule']}: {r['decision']} — {r['evidence']}")
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases}
+
+
+def demo_settings(root: Path) -> Settings:
+    """The embedded default: a Maildir, SQLite and a directory of sent notices, all under `root`."""
+    return parse({
+        "organisation": {"name": "NHS Example Integrated Care Board",
+                         "foi_address": "foi.requests@example-icb.nhs.uk",
+                         "dsp_address": "dsp.team@example-icb.nhs.uk",
+                         "comms_address": "communications@example-icb.nhs.uk"},
+        "mailbox": {"kind": "maildir", "path": "mail/FOI.Requests"},
+        "smtp": {"kind": "file", "path": "outbox"},
+        "database": {"url": f"sqlite:///{root / 'foi-intake.sqlite3'}"},
+    }, root)
+
+
+def demo() -> int:
+    root = Path(tempfile.mkdtemp(prefix="foi-intake-demo-"))
+    settings = demo_settings(root)
+    app = build(settings)
+    assert settings.mailbox.path is not None and settings.smtp.path is not None
+    samples = resources.files("intake") / "demo_mail"
+    new = settings.mailbox.path / "new"
+    for item in sorted(samples.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".eml"):
+            with resources.as_file(item) as src:
+                dest = new / item.name.replace(".eml", ":2,")
+                shutil.copy(src, dest)
+            # A Maildir's delivery time is the file's mtime: make it the sample's Date.
+            sent = email.message_from_bytes(dest.read_bytes())["Date"]
+            stamp = parsedate_to_datetime(sent).timestamp()
+            os.utime(dest, (stamp, stamp))
+    report, flushed = app.poll_and_flush()
+    print(f"demo directory: {root}")
+    print(f"pass: {report.summary()}; notices sent={flushed.sent}")
+    with app.sessions() as s:
+        print("\ncases:")
+        for c in s.scalars(select(Case).order_by(Case.id)):
+            r = case_json(c, settings)
+            state = "valid" if r["valid"] else f"missing {', '.join(r['missing'])}"
+            print(f"  {r['reference']}  {r['kind']:<12} {r['regime'] or '-':<7} due {r['due_date']}"
+                  f"  {r['requester_name'] or '(no name)'}  [{state}] flags={r['flags']}")
+        others = s.scalars(select(Message).where(Message.case_id.is_(None))).all()
+        for m in others:
+            print(f"  (no case) {m.status:<13} {m.subject!r}: "
+                  f"{(m.triage or {}).get('kind', m.problem)}")
+        print(f"\nacknowledgements written to {settings.smtp.path}:")
+        for n in s.scalars(select(Notice).order_by(Notice.id)):
+            print(f"  {n.id:06d}-{n.kind}.eml  to {n.to_address}  {n.subject!r}  ({n.status})")
+        unread = s.scalars(select(Message).where(Message.status == MessageStatus.RECEIVED)).all()
+    app.close()
+    return EXIT_OK if not unread else EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

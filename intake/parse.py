@@ -1,0 +1,147 @@
+"""Parse raw mail with mail-parser into the plain record the classifier reads."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import getaddresses, parsedate_to_datetime
+
+import mailparser
+
+# mail-parser logs every MIME type it does not decode at WARNING; that is noise, not a problem.
+logging.getLogger("mailparser").setLevel(logging.ERROR)
+
+log = logging.getLogger(__name__)
+
+
+class ParseError(Exception):
+    """The message could not be parsed; it is kept and queued for a person."""
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """What the classifier and the case log need from one message (bodies never go to logs)."""
+
+    message_id: str | None
+    from_name: str
+    from_address: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    reply_to: str | None
+    subject: str
+    date: datetime | None
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
+    headers: dict[str, str]
+    content_type: str
+    text: str
+    html_only: bool
+    attachments: tuple[str, ...] = field(default_factory=tuple)
+    defects: tuple[str, ...] = field(default_factory=tuple)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+def fix_text(value: str) -> str:
+    """Undo surrogate escapes from 8-bit headers: UTF-8 if it decodes, else Windows-1252."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _one_line(value: str) -> str:
+    # Header values reach subjects and logs: no CR/LF, no runs of whitespace.
+    return re.sub(r"\s+", " ", fix_text(value)).strip()
+
+
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(_MSGID.findall(value or ""))
+
+
+_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+_BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.I)
+
+
+def html_to_text(markup: str) -> str:
+    """Good-enough text from an HTML-only mail: block ends become new lines, tags go."""
+    text = _BLOCK.sub("\n", markup)
+    text = _TAGS.sub("", text)
+    text = html.unescape(text)
+    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\n\s*\n+", "\n\n", text)).strip()
+
+
+def fingerprint(raw: bytes, message_id: str | None) -> str:
+    """Message-ID plus a hash of the body, so a relay's extra Received lines don't hide a repeat."""
+    raw = raw.replace(b"\r\n", b"\n")  # Maildir stores LF, IMAP serves CRLF: same message
+    sep = raw.find(b"\n\n")
+    body = raw[sep:] if sep >= 0 else raw
+    key = (message_id or "").encode("utf-8", "replace") + b"\0" + hashlib.sha256(body).digest()
+    if not message_id:
+        key += hashlib.sha256(raw).digest()
+    return hashlib.sha256(key).hexdigest()
+
+
+def header_message_id(raw: bytes) -> str | None:
+    """The Message-ID straight from the header block, even when the rest will not parse."""
+    m = re.search(rb"(?im)^message-id:[ \t]*(<[^<>\s]+>)", raw[:65536])
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def parse(raw: bytes) -> ParsedMessage:
+    """Parse one message; raises ParseError when there is nothing usable to classify."""
+    try:
+        mp = mailparser.parse_from_bytes(raw)
+    except Exception as exc:  # mail-parser raises many types on broken input
+        raise ParseError(f"mail-parser failed: {type(exc).__name__}") from exc
+    headers = {k.lower(): _one_line(str(v)) for k, v in (mp.headers or {}).items()}
+    if not headers:
+        raise ParseError("no headers found")
+    from_name, from_address = "", ""
+    if mp.from_:
+        from_name, from_address = (fix_text(x).strip() for x in mp.from_[0])
+    if not from_address and headers.get("from"):
+        pairs = getaddresses([headers["from"]])
+        if pairs:
+            from_name, from_address = pairs[0]
+    date: datetime | None = None
+    if headers.get("date"):
+        try:
+            date = parsedate_to_datetime(headers["date"])
+            date = date.replace(tzinfo=UTC) if date.tzinfo is None else date
+        except (TypeError, ValueError, IndexError):
+            date = None
+    plain = "\n".join(fix_text(p) for p in mp.text_plain).strip()
+    html_part = "\n".join(fix_text(p) for p in mp.text_html).strip()
+    text = plain or html_to_text(html_part)
+    reply_to = getaddresses([headers["reply-to"]])[0][1] if headers.get("reply-to") else None
+    return ParsedMessage(
+        message_id=(_ids(headers.get("message-id", "")) or (None,))[0],
+        from_name=_one_line(from_name).strip("'\" "),
+        from_address=from_address.strip().lower(),
+        to=tuple(a.lower() for _, a in getaddresses([headers.get("to", "")]) if a),
+        cc=tuple(a.lower() for _, a in getaddresses([headers.get("cc", "")]) if a),
+        reply_to=reply_to.lower() if reply_to else None,
+        subject=_one_line(mp.subject or headers.get("subject", "")),
+        date=date,
+        in_reply_to=_ids(headers.get("in-reply-to", "")),
+        references=_ids(headers.get("references", "")),
+        headers=headers,
+        content_type=headers.get("content-type", "text/plain").split(";")[0].strip().lower(),
+        text=text,
+        html_only=not plain and bool(html_part),
+        attachments=tuple(fix_text(a.get("filename") or "") for a in mp.attachments),
+        defects=tuple(str(d) for d in (mp.defects_categories or [])),
+    )

@@ -1,0 +1,297 @@
+"""One intake pass: fetch → store raw → parse → classify → case log and clock → queue notices."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from classifier import Classifier, Triage
+from config.settings import Settings
+from intake.caselog import (
+    Case,
+    MailboxCursor,
+    Message,
+    MessageStatus,
+    Notice,
+    add_event,
+    next_reference,
+    utcnow,
+)
+from intake.cases import case_clock
+from intake.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
+from intake.sources import TRANSIENT_ERRORS, Fetched, ImapSource, MaildirSource, open_source
+from responders.notices import compose, reply_subject
+from responders.render import Renderer
+
+log = logging.getLogger(__name__)
+
+# Kinds that open a case of their own; other kinds attach to one or go to a queue.
+CASE_KINDS = ("foi_request", "reuse_request", "internal_review")
+# Regimes acknowledged with the FOI/EIR acknowledgement (a SAR gets its own notice, policy 24.2).
+ACK_REGIMES = ("foi", "eir", "foi+eir")
+
+
+class SourceUnavailable(Exception):
+    """The mailbox could not be reached after every reconnect attempt."""
+
+
+@dataclass
+class PollReport:
+    stored: int = 0
+    duplicates: int = 0
+    processed: int = 0
+    cases_opened: list[str] = field(default_factory=list)
+    attached: int = 0
+    ignored: int = 0
+    needs_person: int = 0
+    notices_queued: int = 0
+
+    def summary(self) -> str:
+        return (f"stored={self.stored} duplicates={self.duplicates} processed={self.processed} "
+                f"cases_opened={len(self.cases_opened)} attached={self.attached} "
+                f"ignored={self.ignored} needs_person={self.needs_person} "
+                f"notices_queued={self.notices_queued}")
+
+
+class Intake:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session],
+                 classifier: Classifier | None = None,
+                 source: ImapSource | MaildirSource | None = None,
+                 renderer: Renderer | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.classifier = classifier or Classifier(
+            own_addresses=(settings.organisation.foi_address,),
+            lexicon_dir=settings.classifier.lexicon_dir)
+        self.source = source or open_source(settings.mailbox)
+        self.renderer = renderer or Renderer(settings.responders.templates_dir)
+        self.sleep = sleep
+        self.tz = ZoneInfo(settings.organisation.timezone)
+
+    # -- fetch and store -------------------------------------------------------------------
+
+    def poll_once(self) -> PollReport:
+        report = PollReport()
+        self.fetch_and_store(report)
+        self.process_pending(report)
+        log.info("poll: %s", report.summary())
+        return report
+
+    def fetch_and_store(self, report: PollReport) -> None:
+        cfg = self.settings.mailbox
+        for attempt in range(1, cfg.reconnect_attempts + 1):
+            try:
+                self._fetch(report)
+                return
+            except TRANSIENT_ERRORS as exc:
+                reset = getattr(self.source, "reset", None)
+                if reset:
+                    reset()
+                if attempt == cfg.reconnect_attempts:
+                    raise SourceUnavailable(
+                        f"{self.source.key}: {type(exc).__name__}: {exc} "
+                        f"(after {attempt} attempts)") from exc
+                delay = cfg.reconnect_backoff_seconds * 2 ** (attempt - 1)
+                log.warning("mailbox %s: %s: %s; reconnecting in %.1fs (attempt %d of %d)",
+                            self.source.key, type(exc).__name__, exc, delay, attempt,
+                            cfg.reconnect_attempts)
+                self.sleep(delay)
+
+    def _fetch(self, report: PollReport) -> None:
+        key = self.source.key
+        with self.sessions() as s:
+            cursor = s.get(MailboxCursor, key)
+            uidvalidity, last_uid = (cursor.uidvalidity, cursor.last_uid) if cursor else (None, 0)
+            # Maildir has no UIDs: it is told which keys are stored; IMAP uses the cursor.
+            known = (set(s.scalars(select(Message.source_uid).where(Message.source == key)))
+                     if isinstance(self.source, MaildirSource) else set())
+        for batch in self.source.batches(uidvalidity, last_uid, known):
+            with self.sessions() as s:
+                for fetched in batch.messages:
+                    self._store(s, fetched, batch.uidvalidity, report)
+                cursor = s.get(MailboxCursor, key) or MailboxCursor(source=key, last_uid=0)
+                if batch.uidvalidity is not None:
+                    if cursor.uidvalidity != batch.uidvalidity:
+                        cursor.uidvalidity, cursor.last_uid = batch.uidvalidity, 0
+                    cursor.last_uid = max([cursor.last_uid,
+                                           *(int(f.uid) for f in batch.messages)])
+                s.add(cursor)
+                # Raw bytes and the cursor commit together: a crash re-reads, never skips.
+                s.commit()
+
+    def _store(self, s: Session, fetched: Fetched, uidvalidity: int | None,
+               report: PollReport) -> None:
+        message_id = header_message_id(fetched.raw)
+        fp = fingerprint(fetched.raw, message_id)
+        if s.scalar(select(Message.id).where(Message.fingerprint == fp)) is not None:
+            report.duplicates += 1
+            log.info("uid %s is a message already stored (%s); not processed again",
+                     fetched.uid, message_id)
+            return
+        s.add(Message(source=self.source.key, source_uid=fetched.uid, uidvalidity=uidvalidity,
+                      fingerprint=fp, message_id=message_id, size=fetched.size, raw=fetched.raw,
+                      raw_is_complete=fetched.complete, arrived_at=fetched.arrived_at))
+        s.flush()  # a repeat within the same batch is caught by the query above
+        report.stored += 1
+
+    # -- process ---------------------------------------------------------------------------
+
+    def process_pending(self, report: PollReport) -> None:
+        with self.sessions() as s:
+            ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
+                            .order_by(Message.id)).all()
+        for message_id in ids:
+            try:
+                with self.sessions() as s:
+                    msg = s.get(Message, message_id)
+                    if msg is None or msg.status != MessageStatus.RECEIVED:
+                        continue
+                    self._process(s, msg, report)
+                    s.commit()
+                report.processed += 1
+            except Exception as exc:  # one bad message must not stop the queue behind it
+                log.error("message %s could not be processed: %s", message_id,
+                          type(exc).__name__, exc_info=True)
+                with self.sessions() as s:
+                    msg = s.get(Message, message_id)
+                    if msg is not None:
+                        self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
+                        s.commit()
+
+    def _needs_person(self, msg: Message, problem: str, report: PollReport) -> None:
+        msg.status, msg.problem = MessageStatus.NEEDS_PERSON, problem
+        report.needs_person += 1
+        log.warning("message %s (uid %s, %d bytes) needs a person: %s", msg.id, msg.source_uid,
+                    msg.size, problem)
+
+    def _process(self, s: Session, msg: Message, report: PollReport) -> None:
+        if not msg.raw_is_complete:
+            limit = self.settings.mailbox.max_message_bytes
+            self._needs_person(msg, f"too large: {msg.size} bytes, limit {limit}; "
+                                    "kept on the server, headers stored", report)
+            self._fill_headers(msg)
+            return
+        try:
+            parsed = parse(msg.raw)
+        except ParseError as exc:
+            self._needs_person(msg, f"unparseable: {exc}", report)
+            return
+        msg.from_address = parsed.from_address[:320] or None
+        msg.from_name = parsed.from_name[:320] or None
+        msg.subject = parsed.subject
+        triage = self.classifier.classify(parsed)
+        msg.triage = triage.to_json()
+        if triage.silent:
+            msg.status = MessageStatus.IGNORED
+            report.ignored += 1
+            log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
+            return
+        linked = self._linked_case(s, parsed, triage)
+        if linked is not None and triage.kind != "internal_review":
+            self._attach(s, msg, linked, triage, report)
+            return
+        if triage.kind == "clarification_reply":
+            self._needs_person(msg, "a reply to a case we cannot find", report)
+            return
+        if triage.kind not in CASE_KINDS:
+            msg.status = MessageStatus.PROCESSED  # routine business: general enquiries queue
+            return
+        self._open_case(s, msg, parsed, triage, linked, report)
+
+    def _fill_headers(self, msg: Message) -> None:
+        try:
+            parsed = parse(msg.raw)
+        except ParseError:
+            return
+        msg.from_address, msg.subject = parsed.from_address[:320] or None, parsed.subject
+
+    def _linked_case(self, s: Session, parsed: ParsedMessage, triage: Triage) -> Case | None:
+        """The case a message belongs to: our reference, or a reply to one of our notices."""
+        if triage.reference:
+            case = s.scalar(select(Case).where(Case.reference == triage.reference))
+            if case is not None:
+                return case
+        ids = [*parsed.in_reply_to, *parsed.references]
+        if ids:
+            notice = s.scalar(select(Notice).where(Notice.message_id.in_(ids)))
+            if notice is not None and notice.case is not None:
+                return notice.case
+        return None
+
+    def _attach(self, s: Session, msg: Message, case: Case, triage: Triage,
+                report: PollReport) -> None:
+        msg.case, msg.status = case, MessageStatus.PROCESSED
+        event = ("clarification_received" if case.status == "awaiting_clarification"
+                 else "correspondence_received")
+        add_event(s, case, event, msg.arrived_at, {"message": msg.id, "kind": triage.kind})
+        report.attached += 1
+        log.info("message %s attached to %s as %s", msg.id, case.reference, event)
+
+    def _open_case(self, s: Session, msg: Message, parsed: ParsedMessage, triage: Triage,
+                   linked: Case | None, report: PollReport) -> None:
+        initial = self._initial_received(msg, triage)
+        received_local = msg.arrived_at.astimezone(self.tz).date()
+        case = Case(
+            reference=next_reference(s, self.settings.organisation.reference_format,
+                                     initial.astimezone(self.tz).date()),
+            status="open" if triage.valid is not False else "invalid",
+            kind=triage.kind, regime=triage.regime, flags=triage.flags,
+            initial_received_at=initial, received_at=msg.arrived_at,
+            requester_name=triage.name, requester_email=triage.address,
+            requester_address=triage.postal_address or triage.address,
+            description=parsed.subject or None, questions=triage.questions,
+            method="email", valid=triage.valid, missing=triage.missing,
+            reasons=[r.__dict__ for r in triage.reasons],
+        )
+        s.add(case)
+        msg.case, msg.status = case, MessageStatus.PROCESSED
+        data = {"message": msg.id, "received_by_dsp": received_local.isoformat()}
+        if linked is not None:
+            data["review_of"] = linked.reference
+        add_event(s, case, "received", initial, data)
+        s.flush()
+        report.cases_opened.append(case.reference)
+        log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
+        if triage.kind == "foi_request" and triage.valid and triage.regime in ACK_REGIMES:
+            self._queue_acknowledgement(s, case, parsed, report)
+
+    def _initial_received(self, msg: Message, triage: Triage) -> datetime:
+        # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.
+        if triage.forwarded and isinstance(triage.original_received, date):
+            original = datetime.combine(triage.original_received, dtime(12, 0), self.tz)
+            if original.astimezone(UTC) < msg.arrived_at:
+                return original.astimezone(UTC)
+        return msg.arrived_at
+
+    def _queue_acknowledgement(self, s: Session, case: Case, parsed: ParsedMessage,
+                               report: PollReport) -> None:
+        org = self.settings.organisation
+        if not case.requester_email or case.requester_email == org.foi_address.lower():
+            return
+        clock = case_clock(case, self.settings)
+        now = utcnow()
+        composed = compose(
+            self.renderer, "acknowledgement",
+            {"reference": case.reference, "requester_name": case.requester_name,
+             "received": clock.received, "due": clock.due, "regime": case.regime,
+             "organisation": org.name, "foi_address": org.foi_address},
+            sender=org.foi_address, sender_name=f"{org.name} FOI", to=case.requester_email,
+            subject=reply_subject(case.reference, parsed.subject),
+            in_reply_to=parsed.message_id, references=parsed.references, now=now)
+        key = f"acknowledgement:{case.reference}"
+        if s.scalar(select(Notice.id).where(Notice.dedup_key == key)) is not None:
+            log.info("acknowledgement for %s already queued", case.reference)
+            return
+        s.add(Notice(case_id=case.id, dedup_key=key, kind="acknowledgement",
+                     to_address=case.requester_email, subject=composed.subject,
+                     message_id=composed.message_id, raw=composed.raw))
+        report.notices_queued += 1

@@ -1,0 +1,167 @@
+"""Mail sources: an IMAP folder (imapclient) or a local Maildir (the embedded default)."""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import imapclient
+from imapclient.exceptions import IMAPClientError
+
+from config.settings import Mailbox
+
+log = logging.getLogger(__name__)
+
+# Errors after which a fresh connection may succeed (dropped link, server restart, timeout).
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, socket.timeout, IMAPClientError,
+                                                     EOFError, ssl.SSLError)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One message as the source gave it; `complete` is False when only headers were fetched."""
+
+    uid: str
+    raw: bytes
+    size: int
+    arrived_at: datetime
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Batch:
+    uidvalidity: int | None
+    messages: list[Fetched]
+
+
+class Source(Protocol):
+    key: str
+
+    def batches(self, uidvalidity: int | None, last_uid: int,
+                known_uids: set[str]) -> Iterator[Batch]: ...
+
+    def close(self) -> None: ...
+
+
+class ImapSource:
+    """Reads one IMAP folder incrementally by UID, without marking anything \\Seen."""
+
+    def __init__(self, cfg: Mailbox) -> None:
+        self.cfg = cfg
+        self.key = f"imap://{cfg.username}@{cfg.host}:{cfg.port}/{cfg.folder}"
+        self._client: imapclient.IMAPClient | None = None
+
+    def _connect(self) -> imapclient.IMAPClient:
+        cfg = self.cfg
+        ctx = ssl.create_default_context()
+        client = imapclient.IMAPClient(cfg.host, port=cfg.port, ssl=cfg.tls == "ssl",
+                                       ssl_context=ctx, timeout=cfg.timeout_seconds)
+        if cfg.tls == "starttls":
+            client.starttls(ctx)
+        client.login(cfg.username, cfg.password)
+        return client
+
+    def _select(self) -> tuple[imapclient.IMAPClient, int]:
+        if self._client is None:
+            self._client = self._connect()
+        # Read-only: the DSP team's view of the mailbox (flags, unread state) is theirs.
+        info = self._client.select_folder(self.cfg.folder, readonly=True)
+        return self._client, int(info[b"UIDVALIDITY"])
+
+    def batches(self, uidvalidity: int | None, last_uid: int,
+                known_uids: set[str]) -> Iterator[Batch]:
+        client, current = self._select()
+        if uidvalidity is not None and current != uidvalidity:
+            # RFC 3501: UIDs are meaningless across a UIDVALIDITY change; start again, and let
+            # the fingerprint recognise mail we already hold.
+            log.warning("UIDVALIDITY of %s changed from %s to %s; rescanning the folder",
+                        self.cfg.folder, uidvalidity, current)
+            last_uid = 0
+        uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+        for start in range(0, len(uids), self.cfg.batch_size):
+            chunk = uids[start:start + self.cfg.batch_size]
+            sizes = client.fetch(chunk, ["RFC822.SIZE", "INTERNALDATE"])
+            small = [u for u in chunk if sizes[u][b"RFC822.SIZE"] <= self.cfg.max_message_bytes]
+            large = [u for u in chunk if u not in small]
+            bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+            heads = client.fetch(large, ["BODY.PEEK[HEADER]"]) if large else {}
+            out = []
+            for u in chunk:
+                arrived = _aware(sizes[u].get(b"INTERNALDATE"))
+                if u in bodies:
+                    out.append(Fetched(str(u), bodies[u][b"BODY[]"], sizes[u][b"RFC822.SIZE"],
+                                       arrived))
+                elif u in heads:
+                    out.append(Fetched(str(u), heads[u][b"BODY[HEADER]"],
+                                       sizes[u][b"RFC822.SIZE"], arrived, complete=False))
+                else:
+                    log.warning("UID %s vanished from %s during fetch", u, self.cfg.folder)
+            yield Batch(current, out)
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.logout()
+            except Exception:  # the link may already be gone; nothing to save
+                log.debug("logout failed", exc_info=True)
+
+    def reset(self) -> None:
+        """Forget a broken connection so that the next call reconnects."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.shutdown()
+            except Exception:
+                log.debug("shutdown of a broken connection failed", exc_info=True)
+
+
+def _aware(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    # imapclient returns INTERNALDATE as local naive time unless normalise_times is off.
+    return value.astimezone(UTC) if value.tzinfo else value.astimezone().astimezone(UTC)
+
+
+class MaildirSource:
+    """A local Maildir: every key not yet stored is new; the files are left as they are."""
+
+    def __init__(self, cfg: Mailbox) -> None:
+        assert cfg.path is not None
+        self.cfg = cfg
+        self.path = Path(cfg.path)
+        self.key = f"maildir://{self.path}"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._box = mailbox.Maildir(self.path, factory=None, create=True)
+
+    def batches(self, uidvalidity: int | None, last_uid: int,
+                known_uids: set[str]) -> Iterator[Batch]:
+        self._box.clean()
+        keys = sorted(k for k in self._box.iterkeys() if k not in known_uids)
+        for start in range(0, len(keys), self.cfg.batch_size):
+            out = []
+            for key in keys[start:start + self.cfg.batch_size]:
+                path = self.path / self._box._lookup(key)
+                size = path.stat().st_size
+                arrived = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                if size > self.cfg.max_message_bytes:
+                    with path.open("rb") as fh:
+                        head = fh.read(65536).split(b"\n\n", 1)[0]
+                    out.append(Fetched(key, head, size, arrived, complete=False))
+                else:
+                    out.append(Fetched(key, path.read_bytes(), size, arrived))
+            yield Batch(None, out)
+
+    def close(self) -> None:
+        self._box.close()
+
+
+def open_source(cfg: Mailbox) -> ImapSource | MaildirSource:
+    return ImapSource(cfg) if cfg.kind == "imap" else MaildirSource(cfg)

@@ -1,0 +1,56 @@
+"""Compose notices as RFC 5322 messages: threaded, marked automatic, safe against header injection."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from responders.render import Renderer
+
+_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
+_REF_TAG = re.compile(r"\s*\[[A-Z]+-\d{4}-\d+\]\s*")
+
+
+def safe_header(value: str, limit: int = 200) -> str:
+    # Requester text in a header: one line, no CR/LF, bounded length.
+    return " ".join(value.split())[:limit]
+
+
+def reply_subject(reference: str, original: str) -> str:
+    """`[FOI-2026-00042] Re: original subject`, without stacking Re: or references."""
+    bare = _PREFIX.sub("", _REF_TAG.sub(" ", original)).strip()
+    return safe_header(f"[{reference}] Re: {bare}" if bare else f"[{reference}]", 250)
+
+
+@dataclass(frozen=True)
+class Composed:
+    message_id: str
+    subject: str
+    raw: bytes
+
+
+def compose(renderer: Renderer, template: str, context: dict[str, Any], *, sender: str,
+            sender_name: str, to: str, subject: str, in_reply_to: str | None = None,
+            references: tuple[str, ...] = (), now: datetime, domain: str | None = None) -> Composed:
+    """Render `template` (text and HTML) into a complete message ready for the outbox."""
+    text, html = renderer.render(template, context)
+    msg = EmailMessage(policy=SMTP)
+    message_id = make_msgid(idstring="foi", domain=domain or sender.split("@", 1)[-1])
+    msg["Message-ID"] = message_id
+    msg["Date"] = format_datetime(now)
+    msg["From"] = f"{safe_header(sender_name)} <{sender}>"
+    msg["To"] = safe_header(to, 320)
+    msg["Subject"] = safe_header(subject, 250)
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = " ".join((*references, in_reply_to)[-10:])
+    msg["Auto-Submitted"] = "auto-replied"  # RFC 3834: robots must not answer this
+    msg["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office back to us
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return Composed(message_id, msg["Subject"], msg.as_bytes())

@@ -1,0 +1,189 @@
+"""The outbox: notices are rendered and committed first, then sent, then marked sent.
+
+Delivery guarantee (also in the README):
+- A notice row is committed (status `pending`) in the same transaction that opens the case, so a
+  case never exists without its notice and a notice is never composed twice.
+- Before talking to SMTP the row is marked `sending` and committed. A failure before the DATA
+  command (connection refused, TLS, auth, a rejected recipient) means the message certainly was
+  not accepted: the row goes back to `pending` with exponential backoff, and after
+  `smtp.max_attempts` it is `held` for a person.
+- If the process dies after the server accepted DATA but before `sent` was committed, or the
+  connection drops while DATA is in flight, the outcome is in doubt. On the next flush the row
+  is found still `sending`; with `smtp.in_doubt = "resend"` (default) it is sent again with the
+  SAME Message-ID (at-least-once: the requester may see a duplicate, which mail clients thread
+  and often hide); with `"hold"` it is held for a person instead (at-most-once).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Smtp
+from intake.caselog import Notice, NoticeStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class NotSent(Exception):
+    """The message was certainly not accepted by the server."""
+
+
+class InDoubt(Exception):
+    """DATA was sent but no reply came: the server may or may not have accepted it."""
+
+
+class Transport(Protocol):
+    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None: ...
+
+
+class SmtpTransport:
+    def __init__(self, cfg: Smtp) -> None:
+        self.cfg = cfg
+
+    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
+        cfg = self.cfg
+        ctx = ssl.create_default_context()
+        client: smtplib.SMTP | None = None
+        try:
+            try:
+                if cfg.tls == "ssl":
+                    client = smtplib.SMTP_SSL(cfg.host, cfg.port, context=ctx,
+                                              timeout=cfg.timeout_seconds)
+                else:
+                    client = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
+                client.ehlo()
+                if cfg.tls == "starttls":
+                    client.starttls(context=ctx)
+                    client.ehlo()
+                if cfg.username:
+                    client.login(cfg.username, cfg.password)
+                code, _ = client.mail(sender)
+                if code != 250:
+                    raise NotSent(f"MAIL FROM refused: {code}")
+                code, resp = client.rcpt(recipient)
+                if code not in (250, 251):
+                    raise NotSent(f"RCPT TO refused: {code} {resp[:200]!r}")
+            except (OSError, smtplib.SMTPException) as exc:
+                raise NotSent(f"{type(exc).__name__}: {exc}") from exc
+            try:
+                client.data(raw)
+            except smtplib.SMTPDataError as exc:
+                raise NotSent(f"DATA refused: {exc.smtp_code}") from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                raise InDoubt(f"{type(exc).__name__} during DATA") from exc
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                log.debug("QUIT failed after a delivered message", exc_info=True)
+        finally:
+            if client is not None:
+                client.close()
+
+
+class FileTransport:
+    """Writes each notice as an .eml file (the embedded default and the demo)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            os.replace(tmp, self.directory / f"{name}.eml")  # atomic: never half a file
+        except OSError as exc:
+            raise NotSent(str(exc)) from exc
+
+
+def make_transport(cfg: Smtp) -> Transport:
+    if cfg.kind == "file":
+        assert cfg.path is not None
+        return FileTransport(cfg.path)
+    return SmtpTransport(cfg)
+
+
+@dataclass
+class FlushReport:
+    sent: int = 0
+    retrying: int = 0
+    held: int = 0
+
+
+class Outbox:
+    def __init__(self, cfg: Smtp, sessions: sessionmaker[Session], sender: str,
+                 transport: Transport | None = None) -> None:
+        self.cfg = cfg
+        self.sessions = sessions
+        self.sender = sender
+        self.transport = transport or make_transport(cfg)
+
+    def _backoff(self, attempts: int) -> timedelta:
+        return timedelta(seconds=self.cfg.retry_backoff_seconds * 2 ** max(attempts - 1, 0))
+
+    def flush(self, now: datetime | None = None) -> FlushReport:
+        """Send every due notice once; safe to call at any time, from one process at a time."""
+        report = FlushReport()
+        now = now or utcnow()
+        with self.sessions() as session:
+            due = session.scalars(
+                select(Notice.id).where(
+                    or_(Notice.status == NoticeStatus.SENDING,
+                        (Notice.status == NoticeStatus.PENDING) & (Notice.next_attempt_at <= now)))
+                .order_by(Notice.id)).all()
+        for notice_id in due:
+            self._send_one(notice_id, report)
+        return report
+
+    def _send_one(self, notice_id: int, report: FlushReport) -> None:
+        with self.sessions() as session:
+            notice = session.get(Notice, notice_id)
+            if notice is None or notice.status not in (NoticeStatus.PENDING, NoticeStatus.SENDING):
+                return
+            if notice.status == NoticeStatus.SENDING:
+                log.warning("notice %s (%s) was being sent when the process stopped: in doubt, %s",
+                            notice.id, notice.kind, self.cfg.in_doubt)
+                if self.cfg.in_doubt == "hold":
+                    self._hold(session, notice, "in doubt: process stopped during SMTP DATA", report)
+                    return
+            notice.status, notice.attempts = NoticeStatus.SENDING, notice.attempts + 1
+            session.commit()
+            name = f"{notice.id:06d}-{notice.kind}"
+            try:
+                self.transport.send(self.sender, notice.to_address, notice.raw, name)
+            except (NotSent, InDoubt) as exc:
+                in_doubt = isinstance(exc, InDoubt)
+                notice.last_error = str(exc)[:500]
+                if notice.attempts >= self.cfg.max_attempts or (in_doubt and self.cfg.in_doubt == "hold"):
+                    self._hold(session, notice, notice.last_error, report)
+                    return
+                notice.status = NoticeStatus.PENDING
+                notice.next_attempt_at = utcnow() + self._backoff(notice.attempts)
+                session.commit()
+                report.retrying += 1
+                log.warning("notice %s (%s) not sent, attempt %s: %s; next try at %s", notice.id,
+                            notice.kind, notice.attempts, notice.last_error,
+                            notice.next_attempt_at.isoformat(timespec="seconds"))
+                return
+            notice.status, notice.sent_at, notice.last_error = NoticeStatus.SENT, utcnow(), None
+            session.commit()
+            report.sent += 1
+            log.info("notice %s (%s) sent for case %s", notice.id, notice.kind, notice.case_id)
+
+    def _hold(self, session: Session, notice: Notice, why: str, report: FlushReport) -> None:
+        notice.status, notice.last_error = NoticeStatus.HELD, why[:500]
+        session.commit()
+        report.held += 1
+        log.error("notice %s (%s) held for a person: %s", notice.id, notice.kind, why)

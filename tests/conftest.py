@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import imapclient
+import pytest
+
+from config.settings import Settings, parse
+from intake.app import App, build
+from tests.servers import Dovecot, SmtpServer
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FOI = "foi.requests@example-icb.nhs.uk"
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    with tempfile.TemporaryDirectory(prefix="foi-dovecot-") as d:
+        server = Dovecot(Path(d))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class Mailbox:
+    """One Dovecot user's INBOX, reached over real IMAP."""
+
+    server: Dovecot
+    user: str
+    password: str = "secret"
+
+    def client(self) -> imapclient.IMAPClient:
+        c = imapclient.IMAPClient("127.0.0.1", port=self.server.port, ssl=False, timeout=10)
+        c.login(self.user, self.password)
+        return c
+
+    def append(self, raw: bytes, folder: str = "INBOX", when: datetime | None = None) -> None:
+        with self.client() as c:
+            c.append(folder, raw, msg_time=when)
+
+
+@pytest.fixture
+def mailbox(dovecot: Dovecot) -> Mailbox:
+    return Mailbox(dovecot, dovecot.new_user())
+
+
+def settings_for(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, /, **overrides: Any) -> Settings:
+    data: dict[str, Any] = {
+        "organisation": {"name": "NHS Example ICB", "foi_address": FOI,
+                         "dsp_address": "dsp@example-icb.nhs.uk",
+                         "comms_address": "comms@example-icb.nhs.uk"},
+        "mailbox": {"kind": "imap", "host": "127.0.0.1", "port": mailbox.server.port,
+                    "tls": "none", "username": mailbox.user, "password_file": "imap-password",
+                    "reconnect_backoff_seconds": 0.05},
+        "smtp": {"kind": "smtp", "host": "127.0.0.1", "port": smtp.port, "tls": "none",
+                 "retry_backoff_seconds": 0, "timeout_seconds": 5},
+        "database": {"url": f"sqlite:///{tmp / 'cases.sqlite3'}"},
+    }
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "imap-password").write_text(mailbox.password + "\n")
+    return parse(data, tmp)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, mailbox: Mailbox, smtp: SmtpServer) -> Settings:
+    return settings_for(tmp_path, mailbox, smtp)
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Iterator[Any]:
+    """Builds a fresh App each call, as a new process would; closes them all at the end."""
+    apps: list[App] = []
+
+    def _make(s: Settings | None = None) -> App:
+        app = build(s or settings)
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        app.close()
