@@ -1,6 +1,6 @@
 """Classifier: decides kind, regime, validity and flags of each message, with reasons."""
 
-from classifier.pipeline import Classifier
+from classifier.pipeline import Classifier, build_classifier
 from classifier.triage import Reason, Triage
 
-__all__ = ["Classifier", "Reason", "Triage"]
+__all__ = ["Classifier", "Reason", "Triage", "build_classifier"]

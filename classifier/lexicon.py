@@ -29,6 +29,10 @@ class Lexicon:
             self._cache[name] = tuple(i for i in items if i)
         return self._cache[name]
 
+    def regex(self, name: str) -> re.Pattern[str]:
+        """One regex from a file of regular-expression fragments (one alternative per line)."""
+        return _compile_fragments(self.words(name))
+
     def pattern(self, name: str, *, prefix: bool = False) -> re.Pattern[str]:
         """One regex for a word list: whole words, any whitespace between them."""
         return _compile(self.words(name), prefix)
@@ -40,3 +44,11 @@ def _compile(phrases: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
                    key=len, reverse=True)
     body = "|".join(parts) or r"(?!x)x"
     return re.compile((r"^(?:" if prefix else r"(?<!\w)(?:") + body + r")(?!\w)", re.I)
+
+
+@cache
+def _compile_fragments(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    # A space in a fragment matches any run of whitespace: mail wraps lines anywhere.
+    body = "|".join("(?:" + f.replace(" ", r"\s+") + ")" for f in fragments)
+    # Every phrase starts a word: testing that first lets the engine skip mid-word positions fast.
+    return re.compile(r"(?<!\w)(?=\w)(?:" + body + ")" if body else r"(?!x)x", re.I)

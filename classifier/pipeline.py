@@ -1,28 +1,77 @@
-"""The classifier: rules registered as spaCy components and run in a configured order (a chain)."""
+"""The classifier: rules registered as spaCy components and run in a configured order (a chain).
+
+Cheap rules read the whole message; the statistical model (when installed) only reads the few
+signature lines where a name is sought, batched with `nlp.pipe`.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
+from classifier.letter import read_letter
 from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule
-from classifier.rules.loop import AutoReply, DeliveryFailure
-from classifier.rules.validity import CorrespondenceAddress, Description, RequesterName, Validity
+from classifier.rules.flags import (
+    Environmental,
+    MediaRequest,
+    Questions,
+    Regime,
+    SubjectAccess,
+    ThirdPartyPersonalData,
+)
+from classifier.rules.kinds import (
+    CaseReference,
+    ClarificationReply,
+    FollowUp,
+    ForwardedByStaff,
+    GeneralEnquiry,
+    InternalReview,
+    ReuseRequest,
+)
+from classifier.rules.loop import AutoReply, DeliveryFailure, sender_is_automated
+from classifier.rules.validity import (
+    CorrespondenceAddress,
+    Description,
+    RequesterName,
+    Validity,
+    entity_window,
+    name_without_model,
+)
 from classifier.triage import Triage
+from config.settings import Settings
 from intake.parse import ParsedMessage
 
 log = logging.getLogger(__name__)
 
+# The chain, in order: loop safety first (a silent message skips the rest), then what kind of
+# message it is, then the flags, then the validity test that needs them all.
 RULES: tuple[type[Rule], ...] = (
     DeliveryFailure,
     AutoReply,
+    ForwardedByStaff,
     RequesterName,
     CorrespondenceAddress,
+    CaseReference,
+    Questions,
     Description,
+    InternalReview,
+    ReuseRequest,
+    FollowUp,
+    ClarificationReply,
+    SubjectAccess,
+    Environmental,
+    MediaRequest,
+    ThirdPartyPersonalData,
+    GeneralEnquiry,
+    Regime,
     Validity,
 )
 
@@ -43,23 +92,101 @@ for _rule in RULES:
     _register(_rule)
 
 
+def reference_pattern(reference_format: str) -> re.Pattern[str]:
+    """A regex for references in the configured format: FOI-{year}-{seq:05d} → FOI-\\d{4}-\\d{5}."""
+    parts = re.split(r"(\{year\}|\{seq(?::0?(\d+)d)?\})", reference_format)
+    out, i = [], 0
+    while i < len(parts):
+        part = parts[i]
+        if part == "{year}":
+            out.append(r"\d{4}")
+            i += 2
+        elif part and part.startswith("{seq"):
+            width = parts[i + 1]
+            out.append(rf"\d{{{width}}}" if width else r"\d+")
+            i += 2
+        else:
+            out.append(re.escape(part))
+            i += 1
+    return re.compile(r"(?<![\w-])" + "".join(out) + r"(?![\w])", re.I)
+
+
+def load_model(name: str | None) -> Language | None:
+    """The named spaCy package with only tok2vec and ner, or None when it is not installed."""
+    if not name or importlib.util.find_spec(name) is None:
+        if name:
+            log.warning("spaCy model %s is not installed: names are found by rules only", name)
+        return None
+    nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    return nlp
+
+
+def build_classifier(settings: Settings) -> Classifier:
+    """The classifier an organisation's configuration asks for."""
+    org = settings.organisation
+    return Classifier(own_addresses=(org.foi_address,), lexicon_dir=settings.classifier.lexicon_dir,
+                      model=settings.classifier.model, staff_domains=org.staff_domains,
+                      reference_format=org.reference_format)
+
+
 class Classifier:
     """Turns a parsed message into a Triage; every decision carries its reasons."""
 
     def __init__(self, own_addresses: tuple[str, ...] = (), lexicon_dir: Path | None = None,
+                 model: str | None = None, staff_domains: tuple[str, ...] = (),
+                 reference_format: str = "FOI-{year}-{seq:05d}",
                  chain: tuple[type[Rule], ...] = RULES) -> None:
         self.nlp = spacy.blank("en")
         for rule in chain:
             self.nlp.add_pipe(f"foi_{rule.name}", name=rule.name,
                               config={"lexicon_dir": str(lexicon_dir) if lexicon_dir else None})
-        self.context = Context(own_addresses=tuple(a.lower() for a in own_addresses))
+        self.lexicon = Lexicon(lexicon_dir)
+        self.model = load_model(model)
+        self._entities: dict[str, list[tuple[str, str]]] = {}
+        own = tuple(a.lower() for a in own_addresses)
+        domains = staff_domains or tuple(sorted({a.rsplit("@", 1)[-1] for a in own}))
+        self.context = Context(own_addresses=own, staff_domains=domains,
+                               reference=reference_pattern(reference_format), entities=self._find_entities)
+
+    @property
+    def model_name(self) -> str | None:
+        return f"{self.model.meta['lang']}_{self.model.meta['name']}" if self.model else None
+
+    def _find_entities(self, text: str) -> list[tuple[str, str]]:
+        if self.model is None or not text.strip():
+            return []
+        if text not in self._entities:
+            self._entities[text] = [(e.label_, e.text) for e in self.model(text).ents]
+        return self._entities[text]
 
     def classify(self, msg: ParsedMessage) -> Triage:
-        doc = self.nlp.make_doc(msg.text[:100_000])
-        doc._.message, doc._.triage, doc._.context = msg, Triage(), self.context
-        for _name, component in self.nlp.pipeline:
-            doc = component(doc)
-        return doc._.triage
+        return self.classify_many([msg])[0]
+
+    def classify_many(self, messages: Sequence[ParsedMessage], batch_size: int = 64) -> list[Triage]:
+        automated = self.lexicon.words("automated_senders.txt")
+        letters = [read_letter(m, self.context.staff_domains,
+                               relay=bool(sender_is_automated(m.from_address, automated)))
+                   for m in messages]
+        if self.model is not None:
+            # The model reads only the signature window, only where the From name is not a full
+            # name already, and all such windows in one batch.
+            sign_off = self.lexicon.pattern("sign_offs.txt")
+            windows = [entity_window(letter.text) for letter in letters
+                       if not name_without_model(letter, sign_off)]
+            todo = [w for w in dict.fromkeys(windows) if w.strip() and w not in self._entities]
+            for window, doc in zip(todo, self.model.pipe(todo, batch_size=batch_size), strict=True):
+                self._entities[window] = [(e.label_, e.text) for e in doc.ents]
+        # Rules read the text with patterns, so a whitespace split is all the tokens they need;
+        # the statistical model tokenises its own short spans.
+        docs = (Doc(self.nlp.vocab, words=letter.text[:20_000].split()) for letter in letters)
+        out = []
+        for doc, msg, letter in zip(docs, messages, letters, strict=True):
+            doc._.message, doc._.letter, doc._.triage, doc._.context = msg, letter, Triage(), self.context
+            for _name, component in self.nlp.pipeline:
+                doc = component(doc)
+            out.append(doc._.triage)
+        self._entities.clear()
+        return out
 
     @property
     def rules(self) -> list[tuple[str, str]]:

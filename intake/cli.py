@@ -11,17 +11,21 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
 
-from config.settings import ConfigError, Settings, load, parse
+from classifier import Classifier, build_classifier
+from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
 from intake import deadline_cli
 from intake.app import build, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.cases import case_json
+from intake.parse import ParseError
+from intake.parse import parse as parse_message
 from intake.pipeline import SourceUnavailable
 
 log = logging.getLogger("foi-intake")
@@ -47,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     show = csub.add_parser("show")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
+    classify = sub.add_parser("classify", help="classify .eml files and print each Triage (no case log)")
+    classify.add_argument("files", nargs="+", metavar="FILE.eml")
+    classify.add_argument("--json", action="store_true", help="one JSON object per file, in a list")
+    classify.add_argument("--blank", action="store_true", help="rules only, without the statistical model")
     deadline_cli.add_parser(sub)
     return p
 
@@ -60,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return deadline_cli.run(args)
         if args.command == "demo":
             return demo()
+        if args.command == "classify":
+            return cmd_classify(args)
         settings = load(args.config)
         return COMMANDS[args.command](settings, args)
     except ConfigError as exc:
@@ -126,14 +136,51 @@ def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Classify files by hand; the configuration is optional (it names our addresses and model)."""
+    if args.config or os.environ.get(ENV_VAR):
+        settings = load(args.config)
+        if args.blank:
+            settings = replace(settings, classifier=replace(settings.classifier, model=""))
+        clf = build_classifier(settings)
+    else:
+        clf = Classifier(own_addresses=(DEMO_FOI_ADDRESS,),
+                         model=None if args.blank else ClassifierSettings().model)
+    results, status = [], EXIT_OK
+    for name in args.files:
+        try:
+            triage = clf.classify(parse_message(Path(name).read_bytes()))
+        except (OSError, ParseError) as exc:
+            print(f"foi-intake: {name}: {exc}", file=sys.stderr)
+            status = EXIT_FAILURE
+            continue
+        data = {"file": name, **triage.to_json()}
+        results.append(data)
+        if not args.json:
+            print(f"{name}: {triage.kind}, regime {triage.regime}, "
+                  f"{'valid' if triage.valid else 'not valid' if triage.valid is False else 'not a request'}"
+                  + (f" (missing {', '.join(triage.missing)})" if triage.missing else "")
+                  + f"; name {triage.name!r}; flags {', '.join(triage.flags) or 'none'}")
+            for q in triage.questions:
+                print(f"    question: {q[:100]}")
+            for r in triage.reasons:
+                print(f"    {r.rule}: {r.decision} — {r.evidence}")
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    return status
+
+
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases}
+
+
+DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"
 
 
 def demo_settings(root: Path) -> Settings:
     """The embedded default: a Maildir, SQLite and a directory of sent notices, all under `root`."""
     return parse({
         "organisation": {"name": "NHS Example Integrated Care Board",
-                         "foi_address": "foi.requests@example-icb.nhs.uk",
+                         "foi_address": DEMO_FOI_ADDRESS,
                          "dsp_address": "dsp.team@example-icb.nhs.uk",
                          "comms_address": "communications@example-icb.nhs.uk"},
         "mailbox": {"kind": "maildir", "path": "mail/FOI.Requests"},

@@ -59,6 +59,13 @@ def fix_text(value: str) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _header_text(value: object) -> str:
+    """mail-parser gives address headers as (name, address) pairs: write them back as text."""
+    if isinstance(value, list) and all(isinstance(x, tuple) and len(x) == 2 for x in value):
+        return ", ".join(f'"{_one_line(n)}" <{a}>' if n else a for n, a in value)
+    return _one_line(str(value))
+
+
 def _one_line(value: str) -> str:
     # Header values reach subjects and logs: no CR/LF, no runs of whitespace.
     return re.sub(r"\s+", " ", fix_text(value)).strip()
@@ -100,13 +107,37 @@ def header_message_id(raw: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
+def _label_enclosed(mp: mailparser.MailParser, text: str) -> str:
+    """Put a forwarded message/rfc822 part's From/Date/Subject above its text, as a forward shows."""
+    for part in mp.message.walk():
+        if part.get_content_type() != "message/rfc822" or not part.is_multipart():
+            continue
+        inner = part.get_payload(0)
+        body = inner.get_body(("plain",)) if hasattr(inner, "get_body") else None
+        if body is None:
+            for sub in inner.walk():
+                if sub.get_content_type() == "text/plain":
+                    body = sub
+                    break
+        payload = body.get_payload(decode=True) if body is not None else None
+        if not payload:
+            continue
+        first = payload.decode(body.get_content_charset() or "utf-8", "replace").replace("\r\n", "\n")
+        anchor = first.strip()[:60]
+        at = text.find(anchor) if anchor else -1
+        block = "\n".join(f"{h}: {_one_line(str(inner.get(h, '')))}" for h in ("From", "Date", "Subject"))
+        block = f"\n-----Original Message-----\n{block}\n\n"
+        text = text[:at] + block + text[at:] if at >= 0 else text + block + first
+    return text
+
+
 def parse(raw: bytes) -> ParsedMessage:
     """Parse one message; raises ParseError when there is nothing usable to classify."""
     try:
         mp = mailparser.parse_from_bytes(raw)
     except Exception as exc:  # mail-parser raises many types on broken input
         raise ParseError(f"mail-parser failed: {type(exc).__name__}") from exc
-    headers = {k.lower(): _one_line(str(v)) for k, v in (mp.headers or {}).items()}
+    headers = {k.lower(): _header_text(v) for k, v in (mp.headers or {}).items()}
     if not headers:
         raise ParseError("no headers found")
     from_name, from_address = "", ""
@@ -123,9 +154,9 @@ def parse(raw: bytes) -> ParsedMessage:
             date = date.replace(tzinfo=UTC) if date.tzinfo is None else date
         except (TypeError, ValueError, IndexError):
             date = None
-    plain = "\n".join(fix_text(p) for p in mp.text_plain).strip()
+    plain = "\n".join(fix_text(p) for p in mp.text_plain).replace("\r\n", "\n").strip()
     html_part = "\n".join(fix_text(p) for p in mp.text_html).strip()
-    text = plain or html_to_text(html_part)
+    text = _label_enclosed(mp, plain or html_to_text(html_part))
     reply_to = getaddresses([headers["reply-to"]])[0][1] if headers.get("reply-to") else None
     return ParsedMessage(
         message_id=(_ids(headers.get("message-id", "")) or (None,))[0],

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from classifier import Classifier, Triage
+from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
 from intake.caselog import (
     Case,
@@ -35,8 +35,16 @@ log = logging.getLogger(__name__)
 
 # Kinds that open a case of their own; other kinds attach to one or go to a queue.
 CASE_KINDS = ("foi_request", "reuse_request", "internal_review")
+# Case states in which the requester owes us a clarification (policy 7.2, 14).
+AWAITING_CLARIFICATION = ("invalid", "awaiting_clarification")
 # Regimes acknowledged with the FOI/EIR acknowledgement (a SAR gets its own notice, policy 24.2).
 ACK_REGIMES = ("foi", "eir", "foi+eir")
+
+
+def describe(subject: str, questions: list[str]) -> str | None:
+    """Policy 7.5's "description of the information": the subject and the questions asked."""
+    text = "; ".join([subject, *questions]) if questions else subject
+    return text[:2000] or None
 
 
 class SourceUnavailable(Exception):
@@ -69,9 +77,7 @@ class Intake:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self.sessions = sessions
-        self.classifier = classifier or Classifier(
-            own_addresses=(settings.organisation.foi_address,),
-            lexicon_dir=settings.classifier.lexicon_dir)
+        self.classifier = classifier or build_classifier(settings)
         self.source = source or open_source(settings.mailbox)
         self.renderer = renderer or Renderer(settings.responders.templates_dir)
         self.sleep = sleep
@@ -196,7 +202,8 @@ class Intake:
             log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
             return
         linked = self._linked_case(s, parsed, triage)
-        if linked is not None and triage.kind != "internal_review":
+        # On a case, a reply attaches; a review, a re-use request or a new request opens its own case.
+        if linked is not None and triage.kind not in CASE_KINDS:
             self._attach(s, msg, linked, triage, report)
             return
         if triage.kind == "clarification_reply":
@@ -215,7 +222,8 @@ class Intake:
         msg.from_address, msg.subject = parsed.from_address[:320] or None, parsed.subject
 
     def _linked_case(self, s: Session, parsed: ParsedMessage, triage: Triage) -> Case | None:
-        """The case a message belongs to: our reference, or a reply to one of our notices."""
+        """The case a message belongs to: our reference, else a reply to one of our notices, else
+        (for a clarification) the same sender's case that is waiting for one."""
         if triage.reference:
             case = s.scalar(select(Case).where(Case.reference == triage.reference))
             if case is not None:
@@ -225,12 +233,16 @@ class Intake:
             notice = s.scalar(select(Notice).where(Notice.message_id.in_(ids)))
             if notice is not None and notice.case is not None:
                 return notice.case
+        if triage.kind == "clarification_reply" and triage.address:
+            return s.scalar(select(Case).where(Case.requester_email == triage.address,
+                                               Case.status.in_(AWAITING_CLARIFICATION))
+                            .order_by(Case.id.desc()).limit(1))
         return None
 
     def _attach(self, s: Session, msg: Message, case: Case, triage: Triage,
                 report: PollReport) -> None:
         msg.case, msg.status = case, MessageStatus.PROCESSED
-        event = ("clarification_received" if case.status == "awaiting_clarification"
+        event = ("clarification_received" if case.status in AWAITING_CLARIFICATION
                  else "correspondence_received")
         add_event(s, case, event, msg.arrived_at, {"message": msg.id, "kind": triage.kind})
         report.attached += 1
@@ -247,8 +259,9 @@ class Intake:
             kind=triage.kind, regime=triage.regime, flags=triage.flags,
             initial_received_at=initial, received_at=msg.arrived_at,
             requester_name=triage.name, requester_email=triage.address,
-            requester_address=triage.postal_address or triage.address,
-            description=parsed.subject or None, questions=triage.questions,
+            requester_address=triage.address, requester_postal_address=triage.postal_address,
+            requester_social_handle=triage.social_handle,
+            description=describe(parsed.subject, triage.questions), questions=triage.questions,
             method="email", valid=triage.valid, missing=triage.missing,
             reasons=[r.__dict__ for r in triage.reasons],
         )
@@ -256,7 +269,7 @@ class Intake:
         msg.case, msg.status = case, MessageStatus.PROCESSED
         data = {"message": msg.id, "received_by_dsp": received_local.isoformat()}
         if linked is not None:
-            data["review_of"] = linked.reference
+            data["review_of" if triage.kind == "internal_review" else "related_to"] = linked.reference
         add_event(s, case, "received", initial, data)
         s.flush()
         report.cases_opened.append(case.reference)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
+from classifier.letter import Letter
 from classifier.rules.base import Context, Rule
 from classifier.triage import Triage
 from intake.parse import ParsedMessage
@@ -31,7 +30,7 @@ class DeliveryFailure(Rule):
     description = "A non-delivery report (DSN, NDR, mailer-daemon) is a bounce: never answered."
     skip_silent = False
 
-    def check(self, msg: ParsedMessage, doc: Doc, triage: Triage, ctx: Context) -> None:
+    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
         ctype = msg.header("content-type").lower()
         evidence = None
         if msg.content_type == "multipart/report" and "delivery-status" in ctype:
@@ -55,13 +54,13 @@ class AutoReply(Rule):
     name = "auto_reply"
     description = "Out-of-office, list and robot mail (RFC 3834 headers, senders, subjects)."
 
-    def check(self, msg: ParsedMessage, doc: Doc, triage: Triage, ctx: Context) -> None:
-        evidence = self._evidence(msg, ctx)
+    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
+        evidence = self._evidence(msg, ctx, letter.relayed)
         if evidence:
             triage.kind, triage.regime = "auto_reply", None
             triage.because(self.name, "auto_reply", evidence)
 
-    def _evidence(self, msg: ParsedMessage, ctx: Context) -> str | None:
+    def _evidence(self, msg: ParsedMessage, ctx: Context, letter_relayed: bool) -> str | None:
         auto_submitted = msg.header("auto-submitted").lower()
         if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
             return f"Auto-Submitted: {auto_submitted}"
@@ -79,9 +78,15 @@ class AutoReply(Rule):
         if msg.from_address and msg.from_address in ctx.own_addresses:
             return f"From our own address {msg.from_address}: answering it would loop"
         pattern = sender_is_automated(msg.from_address, self.lexicon.words("automated_senders.txt"))
-        if pattern:
+        if pattern and not letter_relayed:
             return f"From: {msg.from_address} (automated sender '{pattern}')"
         subject = bare_subject(msg.subject)
         if self.lexicon.pattern("auto_reply_subjects.txt", prefix=True).search(subject):
             return f"Subject: {msg.subject}"
+        # An away message with no header: short, and says so in its first lines.
+        text = msg.text.strip()
+        if len(text) < 600:
+            away = self.lexicon.regex("auto_reply_body.txt").search(text)
+            if away:
+                return f"away message: {away.group(0)}"
         return None

@@ -1,0 +1,120 @@
+"""The requester's own words: quoted replies stripped, a staff forward unwrapped (policy 5.10)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parseaddr, parsedate_to_datetime
+
+from intake.parse import ParsedMessage
+
+# Where a forwarded or quoted original starts, in the forms Gmail, Outlook and Apple Mail write.
+_FORWARD_MARK = re.compile(
+    r"^[ \t>]*(?:-{3,}\s*(?:Forwarded message|Original Message|Forwarded by)[^\n]*-*"
+    r"|Begin forwarded message:"
+    r"|_{10,}"
+    r"|From:[ \t]*[^\n]+\n[ \t>]*(?:Sent|Date):[^\n]+)",
+    re.I | re.M)
+_QUOTE_INTRO = re.compile(r"^[ \t]*On\b[^\n]{0,200}\bwrote:[ \t]*$|^[ \t]*Ar\b[^\n]{0,200}ysgrifennodd[^\n]*$",
+                          re.I | re.M)
+_HEADER = re.compile(r"^[ \t>*]*(From|Sent|Date|To|Cc|Subject|Oddi wrth|Anfonwyd):[ \t*]*(.*)$",
+                     re.I | re.M)
+_DATE_CLEAN = re.compile(r"\b(?:at|,)\s+(?=\d{1,2}[:.]\d{2})|\s*\([^)]*\)")
+
+
+# A web form or SMS gateway relays a person's words from a no-reply address, as "Field: value" lines.
+_FORM_MESSAGE = re.compile(r"^[ \t]*(?:Message|Enquiry|Your message|Your enquiry|Request|Comments?|Details)"
+                           r"[ \t]*:[ \t]*", re.I | re.M)
+_FORM_NAME = re.compile(r"^[ \t]*(?:Name|Full name|Your name)[ \t]*:[ \t]*(.*)$", re.I | re.M)
+_FORM_EMAIL = re.compile(r"^[ \t]*(?:Email|E-mail|Email address|Your email)[ \t]*:[ \t]*(\S+@\S+)?", re.I | re.M)
+
+
+def is_form_submission(text: str) -> bool:
+    return bool(_FORM_MESSAGE.search(text))
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The part of a message the requester wrote, and who wrote it."""
+
+    text: str
+    from_name: str
+    from_address: str
+    forwarded: bool = False
+    original_date: date | None = None
+    wrapper: str = ""  # a member of staff's covering note, when forwarded
+    relayed: bool = False  # came through a web form or SMS gateway from a no-reply address
+
+
+def parse_loose_date(value: str) -> date | None:
+    """Dates as mail clients print them in forwards: RFC 5322, '18 November 2025 15:47', and so on."""
+    value = value.strip().strip("*").strip()
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    cleaned = _DATE_CLEAN.sub(" ", value).replace(",", " ")
+    cleaned = " ".join(cleaned.split())
+    formats = ("%A %d %B %Y %H:%M", "%d %B %Y %H:%M", "%a %d %b %Y %H:%M", "%d %b %Y %H:%M",
+               "%A %B %d %Y %H:%M", "%B %d %Y %H:%M", "%d/%m/%Y %H:%M", "%A %d %B %Y %I:%M %p",
+               "%d %B %Y %I:%M %p", "%a %d %b %Y %H:%M:%S", "%A %d %B %Y", "%d %B %Y", "%d/%m/%Y",
+               "%Y-%m-%d %H:%M", "%a %b %d %Y %H:%M", "%a %b %d %Y %I:%M %p")
+    for fmt in formats:
+        for candidate in (cleaned, " ".join(cleaned.split()[: len(fmt.split())])):
+            try:
+                return datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def strip_quoted(text: str, keep_forwarded: bool = False) -> str:
+    """Drop '>' lines and everything after 'On … wrote:' or an original-message marker.
+
+    `keep_forwarded` keeps what a requester forwards (their own earlier mail, say): only quotes go."""
+    cut = len(text)
+    for pattern in (_QUOTE_INTRO,) if keep_forwarded else (_QUOTE_INTRO, _FORWARD_MARK):
+        m = pattern.search(text)
+        if m:
+            cut = min(cut, m.start())
+    kept = [line for line in text[:cut].splitlines() if not line.lstrip().startswith(">")]
+    return "\n".join(kept).strip()
+
+
+def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], relay: bool = False) -> Letter:
+    """The requester's words; for a staff forward, the original inside it and its sender and date.
+
+    `relay` says the sender is a no-reply machine; if the text is a form submission, the person's
+    name, email and message are read from its fields."""
+    if relay and is_form_submission(msg.text):
+        name = _FORM_NAME.search(msg.text)
+        email = _FORM_EMAIL.search(msg.text)
+        message = _FORM_MESSAGE.search(msg.text)
+        assert message is not None
+        return Letter(text=msg.text[message.end():].strip(), from_name=name.group(1).strip() if name else "",
+                      from_address=(email.group(1) or "").lower() if email else "", relayed=True)
+    domain = msg.from_address.rsplit("@", 1)[-1]
+    from_staff = any(domain == d or domain.endswith("." + d) for d in staff_domains)
+    mark = _FORWARD_MARK.search(msg.text)
+    if from_staff and mark:
+        original = msg.text[mark.start():]
+        headers: dict[str, str] = {}
+        body_start = 0
+        for m in _HEADER.finditer(original):
+            if m.start() > body_start + 400:
+                break  # headers sit in one block right after the mark
+            headers.setdefault(m.group(1).lower(), m.group(2).strip())
+            body_start = m.end()
+        name, address = parseaddr(headers.get("from") or headers.get("oddi wrth") or "")
+        when = parse_loose_date(headers.get("sent") or headers.get("date")
+                                or headers.get("anfonwyd") or "")
+        body = strip_quoted(original[body_start:]) if body_start else strip_quoted(original)
+        if address or name:
+            return Letter(text=body, from_name=name.strip().strip('"'), from_address=address.lower(),
+                          forwarded=True, original_date=when, wrapper=msg.text[:mark.start()])
+    forwarding = bool(re.match(r"\s*(?:fw|fwd)\s*:", msg.subject, re.I))
+    return Letter(text=strip_quoted(msg.text, keep_forwarded=forwarding) or msg.text, from_name=msg.from_name,
+                  from_address=msg.from_address)
