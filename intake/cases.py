@@ -13,7 +13,7 @@ from intake.clock import EVENT_TYPES, ClockEvent, ClockResult, ClockSettings, co
 def clock_kind(case: Case) -> str:
     """Which statutory clock runs for a case (rules.md section 3)."""
     if case.kind == "internal_review":
-        return "internal_review"
+        return "eir_internal_review" if case.regime == "eir" else "internal_review"
     if case.kind == "reuse_request":
         return "reuse"
     if case.regime == "sar":

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from intake.calendar import WorkingCalendar
 
-KINDS = ("foi", "eir", "sar", "internal_review", "reuse", "publication_scheme")
+KINDS = ("foi", "eir", "sar", "internal_review", "eir_internal_review", "reuse", "publication_scheme")
 STATES = ("running", "overdue", "stopped", "lapsed", "met", "late", "closed")
 EVENT_TYPES = (
     "clarification_requested",
@@ -62,6 +62,7 @@ PUBLICATION_SCHEME_DAYS = 5  # policy 6.10: local target for pointing to the sch
 PUBLICATION_SCHEME_BACKSTOP_DAYS = 20  # FOIA s.10(1) still applies as the statutory backstop.
 SAR_MONTHS = 1  # UK GDPR Art 12(3): one month, counted by the ICO's corresponding-date method.
 SAR_EXTENDED_MONTHS = 3  # UK GDPR Art 12(3): extendable by two further months.
+EIR_REVIEW_DAYS = 40  # EIR reg 11(4): decide on representations within 40 working days (statutory).
 REVIEW_WINDOW_DAYS = 40  # s.45 Code / EIR reg 11(2): requester may ask for review within 40 days.
 FEE_LAPSE_MONTHS = 3  # FOIA s.9(2): three months beginning with the day the fees notice is given.
 
@@ -208,6 +209,10 @@ _RULES: dict[str, _Rule] = {
     "internal_review": _Rule(
         "Internal review", REVIEW_DAYS, "s.45 Code; policy App. C",
         _ENDINGS | {"complex_review"}, ack_days=REVIEW_ACK_DAYS, ack_source="policy 17.8",
+    ),
+    "eir_internal_review": _Rule(
+        "EIR internal review", EIR_REVIEW_DAYS, "EIR reg 11(4)",
+        _ENDINGS, ack_days=REVIEW_ACK_DAYS, ack_source="policy 17.8",
     ),
     "reuse": _Rule(
         "Re-use request", REUSE_DAYS, "RPSI 2015 reg 8",

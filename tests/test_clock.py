@@ -414,6 +414,13 @@ def test_internal_review_20_and_40() -> None:
     assert c.due == date(2026, 1, 30)
 
 
+def test_eir_internal_review_is_40_working_days() -> None:
+    # EIR reg 11(4). Received Mon 1 Dec 2025: the 20-day count above ends Wed 31 Dec (day 20);
+    # the complex-review count above reaches day 40 on Fri 30 Jan 2026 — the same days apply.
+    r = compute("eir_internal_review", at(2025, 12, 1))
+    assert (r.acknowledge_by, r.due) == (date(2025, 12, 8), date(2026, 1, 30))
+
+
 def test_reuse_acknowledge_3_answer_20() -> None:
     # Wed 30 Jul 2025; 1 Thu 31, 2 Fri 1 Aug, skip Mon 4 (Scotland), 3 Tue 5 (acknowledge by),
     # 4 Wed 6, 5 Thu 7, 6 Fri 8, 7 Mon 11, 8 Tue 12, 9 Wed 13, 10 Thu 14, 11 Fri 15, 12 Mon 18,
