@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -87,7 +88,37 @@ class Clock:
 
 @dataclass(frozen=True)
 class Responders:
+    """Local wording and limits of the notices (everything a body words its own way)."""
+
     templates_dir: Path | None = None
+    signature: str = "Freedom of Information Officer"
+    review_contact: str = ""
+    how_to_pay: str = ""
+    sar_contact: str = ""
+    sar_identification: str = ("a copy of one document that confirms your identity (for example a passport or "
+                               "driving licence) and one that confirms your address")
+    website: str = ""
+    publication_scheme_url: str = ""
+    # At most this many automatic notices to one address in 24 hours, so that two robots cannot loop.
+    notices_per_sender_per_day: int = 5
+    sent_folder: str = "Sent"  # IMAP folder that keeps a copy of every notice sent; "" for none
+    reminder_days: tuple[int, ...] = (5, 1)  # working days before the due date
+    digest_time: str = "08:00"  # local time of the daily digest, reminders and lapse checks
+
+
+QUEUE_NAMES = ("new", "awaiting_clarification", "eir", "subject_access", "media", "internal_review", "not_foi",
+               "needs_person")
+
+
+@dataclass(frozen=True)
+class Queues:
+    """IMAP folders per queue; '/' separates levels whatever the server's own separator is."""
+
+    file_messages: bool = True
+    folders: dict[str, str] = field(default_factory=lambda: {
+        "new": "FOI/New", "awaiting_clarification": "FOI/Awaiting clarification", "eir": "FOI/EIR",
+        "subject_access": "FOI/Subject access", "media": "FOI/Media", "internal_review": "FOI/Internal review",
+        "not_foi": "FOI/Not FOI", "needs_person": "FOI/Needs a person"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +136,7 @@ class Settings:
     schedule: Schedule = field(default_factory=Schedule)
     clock: Clock = field(default_factory=Clock)
     responders: Responders = field(default_factory=Responders)
+    queues: Queues = field(default_factory=Queues)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     source_path: Path | None = None
 
@@ -205,7 +237,7 @@ def _email(reader: _Reader, name: str) -> str:
 def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> Settings:
     """Build Settings from parsed TOML; relative paths resolve against `base`."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier"}
+                   "responders", "classifier", "queues"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -287,10 +319,36 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
                                               choices=("afresh", "resume")),
                   extra_non_working_days=tuple(extra))
 
-    rs = _Reader(_section(data, "responders", required=False), "responders", {"templates_dir"})
+    defaults = Responders()
+    rs = _Reader(_section(data, "responders", required=False), "responders",
+                 {"templates_dir", "signature", "review_contact", "how_to_pay", "sar_contact", "sar_identification",
+                  "website", "publication_scheme_url", "notices_per_sender_per_day", "sent_folder", "reminder_days",
+                  "digest_time"})
     templates_dir = rs.path("templates_dir", base)
     if templates_dir is not None and not templates_dir.is_dir():
         raise ConfigError("responders.templates_dir", f"not a directory: {templates_dir}")
+    reminder_days = rs.table.get("reminder_days", list(defaults.reminder_days))
+    if not isinstance(reminder_days, list) or not all(isinstance(d, int) and d >= 0 for d in reminder_days):
+        raise ConfigError("responders.reminder_days", "expected a list of whole numbers of working days")
+    digest_time = rs.table.get("digest_time", defaults.digest_time)
+    if not isinstance(digest_time, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", digest_time):
+        raise ConfigError("responders.digest_time", f"expected HH:MM, got {digest_time!r}")
+    texts = {k: rs.table.get(k, getattr(defaults, k)) for k in
+             ("signature", "review_contact", "how_to_pay", "sar_contact", "sar_identification", "website",
+              "publication_scheme_url", "sent_folder")}
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"responders.{key}", f"expected a string, got {value!r}")
+    responders = Responders(
+        templates_dir=templates_dir, **texts, reminder_days=tuple(sorted(set(reminder_days), reverse=True)),
+        notices_per_sender_per_day=rs.int("notices_per_sender_per_day", 5, minimum=1), digest_time=digest_time)
+
+    q = _Reader(_section(data, "queues", required=False), "queues", {"file_messages", *QUEUE_NAMES})
+    file_messages = q.table.get("file_messages", True)
+    if not isinstance(file_messages, bool):
+        raise ConfigError("queues.file_messages", f"expected true or false, got {file_messages!r}")
+    folders = {name: q.str(name, Queues().folders[name]) for name in QUEUE_NAMES}
+    queues = Queues(file_messages=file_messages, folders=folders)
 
     cl = _Reader(_section(data, "classifier", required=False), "classifier",
                  {"model", "lexicon_dir"})
@@ -298,7 +356,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
                             lexicon_dir=cl.path("lexicon_dir", base))
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
-                    schedule=schedule, clock=clock, responders=Responders(templates_dir),
+                    schedule=schedule, clock=clock, responders=responders, queues=queues,
                     classifier=classifier, source_path=source_path)
 
 

@@ -32,6 +32,13 @@ class App:
         report = self.intake.poll_once()
         return report, self.outbox.flush()
 
+    def daily(self) -> tuple[dict[str, int], FlushReport]:
+        """Lapses, reminders, overdue alerts and the digest (once a day, at responders.digest_time)."""
+        with self.sessions() as s:
+            counts = self.intake.desk.daily(s, datetime.now(UTC))
+            s.commit()
+        return counts, self.outbox.flush()
+
     def close(self) -> None:
         self.intake.source.close()
 
@@ -41,8 +48,11 @@ def build(settings: Settings, create: bool = True) -> App:
     if create:
         create_schema(engine)
     sessions = session_factory(engine)
-    return App(settings, sessions, Intake(settings, sessions),
-               Outbox(settings.smtp, sessions, settings.organisation.foi_address))
+    intake = Intake(settings, sessions)
+    sent = settings.responders.sent_folder
+    archive = (lambda raw: intake.source.append(sent, raw)) if sent else None
+    return App(settings, sessions, intake, Outbox(settings.smtp, sessions, settings.organisation.foi_address,
+                                                  archive=archive))
 
 
 def run_forever(app: App) -> int:
@@ -70,6 +80,8 @@ def run_forever(app: App) -> int:
                       next_run_time=_now())
     scheduler.add_job(app.outbox.flush, "interval", seconds=app.settings.schedule.outbox_seconds,
                       id="outbox", next_run_time=_now())
+    hour, minute = (int(x) for x in app.settings.responders.digest_time.split(":"))
+    scheduler.add_job(app.daily, "cron", hour=hour, minute=minute, id="daily", misfire_grace_time=6 * 3600)
     scheduler.start()
     log.info("running: polling %s every %ss", app.intake.source.key,
              app.settings.schedule.poll_seconds)

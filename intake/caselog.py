@@ -97,6 +97,7 @@ class Message(Base):
     from_name: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(Text)
     triage: Mapped[dict[str, Any] | None]
+    filed_in: Mapped[str | None] = mapped_column(String(255))  # the queue folder it was moved to
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     case: Mapped[Case | None] = relationship(back_populates="messages")
 
@@ -176,6 +177,7 @@ class Notice(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    archived: Mapped[bool] = mapped_column(default=False)  # a copy is in the mailbox's Sent folder
     case: Mapped[Case | None] = relationship(back_populates="notices")
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from classifier import Classifier, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
-from intake import deadline_cli
+from intake import deadline_cli, desk_cli
 from intake.app import build, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.cases import case_json
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--json", action="store_true", help="one JSON object per file, in a list")
     classify.add_argument("--blank", action="store_true", help="rules only, without the statistical model")
     deadline_cli.add_parser(sub)
+    desk_cli.add_parsers(sub)
     return p
 
 
@@ -170,7 +171,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases}
+COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
+            "daily": desk_cli.run_daily}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"
@@ -213,16 +215,20 @@ def demo() -> int:
         for c in s.scalars(select(Case).order_by(Case.id)):
             r = case_json(c, settings)
             state = "valid" if r["valid"] else f"missing {', '.join(r['missing'])}"
-            print(f"  {r['reference']}  {r['kind']:<12} {r['regime'] or '-':<7} due {r['due_date']}"
-                  f"  {r['requester_name'] or '(no name)'}  [{state}] flags={r['flags']}")
+            print(f"  {r['reference']}  {r['kind']:<12} {r['regime'] or '-':<7} {r['status']:<23} "
+                  f"due {r['due_date'] or '(clock stopped)':<15} {r['requester_name'] or '(no name)'}  [{state}]"
+                  + (f" flags={','.join(r['flags'])}" if r["flags"] else ""))
         others = s.scalars(select(Message).where(Message.case_id.is_(None))).all()
         for m in others:
             print(f"  (no case) {m.status:<13} {m.subject!r}: "
                   f"{(m.triage or {}).get('kind', m.problem)}")
-        print(f"\nacknowledgements written to {settings.smtp.path}:")
+        print(f"\nnotices written to {settings.smtp.path}:")
         for n in s.scalars(select(Notice).order_by(Notice.id)):
             print(f"  {n.id:06d}-{n.kind}.eml  to {n.to_address}  {n.subject!r}  ({n.status})")
         unread = s.scalars(select(Message).where(Message.status == MessageStatus.RECEIVED)).all()
+        print(f"\nmessages filed in {settings.mailbox.path} (Maildir++ folders):")
+        for m in s.scalars(select(Message).order_by(Message.id)):
+            print(f"  {m.filed_in or '(not filed)':<28} {m.subject!r}")
     app.close()
     return EXIT_OK if not unread else EXIT_FAILURE
 

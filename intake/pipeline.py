@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
@@ -25,20 +25,16 @@ from intake.caselog import (
     next_reference,
     utcnow,
 )
-from intake.cases import case_clock
 from intake.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
 from intake.sources import TRANSIENT_ERRORS, Fetched, ImapSource, MaildirSource, open_source
-from responders.notices import compose, reply_subject
+from responders.desk import AWAITING_CLARIFICATION, OPEN, Desk, queue_name
+from responders.notify import Notifier
 from responders.render import Renderer
 
 log = logging.getLogger(__name__)
 
 # Kinds that open a case of their own; other kinds attach to one or go to a queue.
 CASE_KINDS = ("foi_request", "reuse_request", "internal_review")
-# Case states in which the requester owes us a clarification (policy 7.2, 14).
-AWAITING_CLARIFICATION = ("invalid", "awaiting_clarification")
-# Regimes acknowledged with the FOI/EIR acknowledgement (a SAR gets its own notice, policy 24.2).
-ACK_REGIMES = ("foi", "eir", "foi+eir")
 
 
 def describe(subject: str, questions: list[str]) -> str | None:
@@ -61,12 +57,13 @@ class PollReport:
     ignored: int = 0
     needs_person: int = 0
     notices_queued: int = 0
+    filed: int = 0
 
     def summary(self) -> str:
         return (f"stored={self.stored} duplicates={self.duplicates} processed={self.processed} "
                 f"cases_opened={len(self.cases_opened)} attached={self.attached} "
                 f"ignored={self.ignored} needs_person={self.needs_person} "
-                f"notices_queued={self.notices_queued}")
+                f"notices_queued={self.notices_queued} filed={self.filed}")
 
 
 class Intake:
@@ -80,6 +77,7 @@ class Intake:
         self.classifier = classifier or build_classifier(settings)
         self.source = source or open_source(settings.mailbox)
         self.renderer = renderer or Renderer(settings.responders.templates_dir)
+        self.desk = Desk(settings, Notifier(settings, self.renderer))
         self.sleep = sleep
         self.tz = ZoneInfo(settings.organisation.timezone)
 
@@ -89,8 +87,34 @@ class Intake:
         report = PollReport()
         self.fetch_and_store(report)
         self.process_pending(report)
+        if self.settings.queues.file_messages:
+            self.file_pending(report)
         log.info("poll: %s", report.summary())
         return report
+
+    def file_pending(self, report: PollReport) -> None:
+        """Move handled messages into their queue's folder, so the DSP team works from folders."""
+        with self.sessions() as s:
+            rows = s.scalars(select(Message).where(Message.source == self.source.key, Message.filed_in.is_(None),
+                                                   Message.status != MessageStatus.RECEIVED)
+                             .order_by(Message.id)).all()
+            by_folder: dict[str, list[Message]] = {}
+            for m in rows:
+                by_folder.setdefault(self.settings.queues.folders[queue_name(m.case, m)], []).append(m)
+            for folder, messages in by_folder.items():
+                try:
+                    self.source.file(folder, [(m.source_uid, m.uidvalidity, m.message_id) for m in messages])
+                except TRANSIENT_ERRORS as exc:
+                    reset = getattr(self.source, "reset", None)
+                    if reset:
+                        reset()
+                    log.warning("filing into %s failed, will retry at the next poll: %s: %s", folder,
+                                type(exc).__name__, exc)
+                    return
+                for m in messages:
+                    m.filed_in = folder
+                s.commit()
+                report.filed += len(messages)
 
     def fetch_and_store(self, report: PollReport) -> None:
         cfg = self.settings.mailbox
@@ -235,16 +259,15 @@ class Intake:
                 return notice.case
         if triage.kind == "clarification_reply" and triage.address:
             return s.scalar(select(Case).where(Case.requester_email == triage.address,
-                                               Case.status.in_(AWAITING_CLARIFICATION))
+                                               Case.status == AWAITING_CLARIFICATION)
                             .order_by(Case.id.desc()).limit(1))
         return None
 
     def _attach(self, s: Session, msg: Message, case: Case, triage: Triage,
                 report: PollReport) -> None:
         msg.case, msg.status = case, MessageStatus.PROCESSED
-        event = ("clarification_received" if case.status in AWAITING_CLARIFICATION
-                 else "correspondence_received")
-        add_event(s, case, event, msg.arrived_at, {"message": msg.id, "kind": triage.kind})
+        s.flush()
+        event = self.desk.reply_received(s, case, msg, triage, utcnow())
         report.attached += 1
         log.info("message %s attached to %s as %s", msg.id, case.reference, event)
 
@@ -255,7 +278,7 @@ class Intake:
         case = Case(
             reference=next_reference(s, self.settings.organisation.reference_format,
                                      initial.astimezone(self.tz).date()),
-            status="open" if triage.valid is not False else "invalid",
+            status=OPEN,
             kind=triage.kind, regime=triage.regime, flags=triage.flags,
             initial_received_at=initial, received_at=msg.arrived_at,
             requester_name=triage.name, requester_email=triage.address,
@@ -274,8 +297,9 @@ class Intake:
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
-        if triage.kind == "foi_request" and triage.valid and triage.regime in ACK_REGIMES:
-            self._queue_acknowledgement(s, case, parsed, report)
+        queued = s.scalar(select(func.count()).select_from(Notice))
+        self.desk.opened(s, case, triage, utcnow())
+        report.notices_queued += s.scalar(select(func.count()).select_from(Notice)) - queued
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.
@@ -284,27 +308,3 @@ class Intake:
             if original.astimezone(UTC) < msg.arrived_at:
                 return original.astimezone(UTC)
         return msg.arrived_at
-
-    def _queue_acknowledgement(self, s: Session, case: Case, parsed: ParsedMessage,
-                               report: PollReport) -> None:
-        org = self.settings.organisation
-        if not case.requester_email or case.requester_email == org.foi_address.lower():
-            return
-        clock = case_clock(case, self.settings)
-        now = utcnow()
-        composed = compose(
-            self.renderer, "acknowledgement",
-            {"reference": case.reference, "requester_name": case.requester_name,
-             "received": clock.received, "due": clock.due, "regime": case.regime,
-             "organisation": org.name, "foi_address": org.foi_address},
-            sender=org.foi_address, sender_name=f"{org.name} FOI", to=case.requester_email,
-            subject=reply_subject(case.reference, parsed.subject),
-            in_reply_to=parsed.message_id, references=parsed.references, now=now)
-        key = f"acknowledgement:{case.reference}"
-        if s.scalar(select(Notice.id).where(Notice.dedup_key == key)) is not None:
-            log.info("acknowledgement for %s already queued", case.reference)
-            return
-        s.add(Notice(case_id=case.id, dedup_key=key, kind="acknowledgement",
-                     to_address=case.requester_email, subject=composed.subject,
-                     message_id=composed.message_id, raw=composed.raw))
-        report.notices_queued += 1

@@ -105,6 +105,52 @@ class ImapSource:
                     log.warning("UID %s vanished from %s during fetch", u, self.cfg.folder)
             yield Batch(current, out)
 
+    def _folder_name(self, client: imapclient.IMAPClient, name: str) -> str:
+        """'FOI/New' in the server's own hierarchy (Dovecot's Maildir++ uses '.'), created when missing."""
+        listed = client.list_folders(pattern=self.cfg.folder) or client.list_folders(pattern="INBOX")
+        delimiter = listed[0][1] if listed and listed[0][1] else b"/"
+        real = name.replace("/", delimiter.decode() if isinstance(delimiter, bytes) else delimiter)
+        if not client.folder_exists(real):
+            client.create_folder(real)
+            client.subscribe_folder(real)
+        return real
+
+    def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]:
+        """Move messages (uid, uidvalidity, Message-ID) from the polled folder into `folder`.
+
+        Returns the UIDs moved; a message already gone (moved by a person) is reported as moved."""
+        if self._client is None:
+            self._client = self._connect()
+        client = self._client
+        target = self._folder_name(client, folder)
+        info = client.select_folder(self.cfg.folder, readonly=False)
+        current = int(info[b"UIDVALIDITY"])
+        uids: dict[int, str] = {}
+        for uid, validity, message_id in items:
+            if validity == current:
+                uids[int(uid)] = uid
+            elif message_id:  # after a UIDVALIDITY change the Message-ID finds it again
+                for found in client.search(["HEADER", "Message-ID", message_id]):
+                    uids[int(found)] = uid
+        present = set(client.search(["UID", ",".join(str(u) for u in uids)])) if uids else set()
+        if len(present) < len(items):
+            log.info("%d message(s) for %s were no longer in %s (moved by a person?)",
+                     len(items) - len(present), folder, self.cfg.folder)
+        if present:
+            if client.has_capability("MOVE"):
+                client.move(sorted(present), target)
+            else:  # RFC 3501 fallback: copy, flag deleted, expunge just those
+                client.copy(sorted(present), target)
+                client.delete_messages(sorted(present))
+                client.uid_expunge(sorted(present))
+        return [uid for uid, _validity, _message_id in items]
+
+    def append(self, folder: str, raw: bytes) -> None:
+        """Keep a copy of a sent notice in `folder` (the Sent folder), marked read."""
+        if self._client is None:
+            self._client = self._connect()
+        self._client.append(self._folder_name(self._client, folder), raw, flags=[imapclient.SEEN])
+
     def close(self) -> None:
         client, self._client = self._client, None
         if client is not None:
@@ -158,6 +204,32 @@ class MaildirSource:
                 else:
                     out.append(Fetched(key, path.read_bytes(), size, arrived))
             yield Batch(None, out)
+
+    def _folder(self, name: str) -> mailbox.Maildir:
+        real = name.replace("/", ".")  # Maildir++ folders: .FOI.New
+        if real not in self._box.list_folders():
+            return self._box.add_folder(real)
+        return self._box.get_folder(real)
+
+    def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]:
+        target = self._folder(folder)
+        moved = []
+        for key, _validity, _message_id in items:
+            try:
+                message = self._box.get_message(key)
+            except KeyError:
+                moved.append(key)  # already moved by a person
+                continue
+            target.add(message)
+            self._box.discard(key)
+            moved.append(key)
+        return moved
+
+    def append(self, folder: str, raw: bytes) -> None:
+        message = mailbox.MaildirMessage(raw)
+        message.set_flags("S")
+        message.set_subdir("cur")
+        self._folder(folder).add(message)
 
     def close(self) -> None:
         self._box.close()

@@ -21,6 +21,7 @@ import os
 import smtplib
 import ssl
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -124,11 +125,12 @@ class FlushReport:
 
 class Outbox:
     def __init__(self, cfg: Smtp, sessions: sessionmaker[Session], sender: str,
-                 transport: Transport | None = None) -> None:
+                 transport: Transport | None = None, archive: Callable[[bytes], None] | None = None) -> None:
         self.cfg = cfg
         self.sessions = sessions
         self.sender = sender
         self.transport = transport or make_transport(cfg)
+        self.archive = archive  # keeps a copy of each sent notice (the mailbox's Sent folder)
 
     def _backoff(self, attempts: int) -> timedelta:
         return timedelta(seconds=self.cfg.retry_backoff_seconds * 2 ** max(attempts - 1, 0))
@@ -145,7 +147,24 @@ class Outbox:
                 .order_by(Notice.id)).all()
         for notice_id in due:
             self._send_one(notice_id, report)
+        if self.archive is not None:
+            self._archive_sent()
         return report
+
+    def _archive_sent(self) -> None:
+        """Copy sent notices into the Sent folder; a failure is retried at the next flush."""
+        assert self.archive is not None
+        with self.sessions() as session:
+            for notice in session.scalars(select(Notice).where(Notice.status == NoticeStatus.SENT,
+                                                               Notice.archived.is_(False)).order_by(Notice.id)):
+                try:
+                    self.archive(notice.raw)
+                except Exception as exc:  # the mailbox may be down; the notice itself is already sent
+                    log.warning("copy of notice %s to the Sent folder failed, will retry: %s: %s", notice.id,
+                                type(exc).__name__, exc)
+                    return
+                notice.archived = True
+                session.commit()
 
     def _send_one(self, notice_id: int, report: FlushReport) -> None:
         with self.sessions() as session:

@@ -78,7 +78,7 @@ def test_poll_once_then_cases_list_and_show_as_json(tmp_path, mailbox, smtp):
                                "--json").stdout)
     assert shown["due_date"] == case["due_date"]
     assert [n["status"] for n in shown["notices"]] == ["sent"]
-    assert [e["type"] for e in shown["events"]] == ["received"]
+    assert [e["type"] for e in shown["events"]] == ["received", "notice_queued"]
     assert any(r["rule"] == "validity" for r in shown["reasons"])
     missing = run_cli("--config", str(config), "cases", "show", "FOI-1999-00001")
     assert missing.returncode == 1 and "no case FOI-1999-00001" in missing.stderr

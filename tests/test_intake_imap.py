@@ -32,7 +32,7 @@ def test_plain_request_opens_one_case_and_sends_one_acknowledgement(mailbox, smt
         assert case.requester_email == "priya@example.org"
         assert case.kind == "foi_request" and case.regime == "foi" and case.valid
         assert case.received_at == datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
-        assert [e.type for e in case.events] == ["received"]
+        assert [e.type for e in case.events] == ["received", "notice_queued"]
         assert case.messages[0].raw == raw  # raw bytes kept exactly
 
     [ack] = smtp.messages
@@ -135,7 +135,8 @@ def test_smtp_gives_up_after_max_attempts_and_holds_for_a_person(mailbox, smtp, 
 
 def test_notice_in_doubt_is_resent_with_the_same_message_id(mailbox, smtp, tmp_path, make_app):
     mailbox.append(request())
-    app = make_app()
+    # The message stays in INBOX so that a second database can take it in again below.
+    app = make_app(settings_for(tmp_path, mailbox, smtp, queues={"file_messages": False}))
     app.intake.poll_once()
     with app.sessions() as s:  # as if the process died after DATA was accepted
         notice = s.scalar(select(Notice))
@@ -146,6 +147,7 @@ def test_notice_in_doubt_is_resent_with_the_same_message_id(mailbox, smtp, tmp_p
     assert smtp.messages[0].message["Message-ID"] == message_id
 
     held_settings = settings_for(tmp_path / "hold", mailbox, smtp, smtp={"in_doubt": "hold"},
+                                 queues={"file_messages": False},
                                  database={"url": f"sqlite:///{tmp_path / 'hold.sqlite3'}"})
     held = make_app(held_settings)
     held.intake.poll_once()
@@ -257,4 +259,7 @@ def test_demo_runs_on_the_embedded_default(capsys, monkeypatch, tmp_path: Path):
     out = capsys.readouterr().out
     assert "FOI-2026-00001" in out and "auto_reply" in out
     sent = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert len(sent) == 3 and all(b"Auto-Submitted: auto-replied" in p.read_bytes() for p in sent)
+    assert len(sent) == 7 and all(b"Auto-Submitted: auto-replied" in p.read_bytes() for p in sent)
+    assert {p.name.split("-", 1)[1] for p in sent} == {"acknowledgement.eml", "clarification.eml",
+                                                        "media_alert.eml", "sar_notice.eml"}
+    assert "FOI/Subject access" in out and "FOI/Not FOI" in out

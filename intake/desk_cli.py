@@ -1,0 +1,148 @@
+"""`foi-intake case REF ACTION`: the DSP team moves a case on, one event at a time; and `foi-intake daily`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from config.settings import Settings
+from intake.app import build
+from intake.caselog import Case, find_case, utcnow
+from responders.desk import OUTCOMES, REVIEW_OUTCOMES, ActionRefused, Desk, Done
+from responders.drafts import build_draft
+from responders.exemptions import lookup
+from responders.notify import case_context, organisation_context
+
+EXIT_OK, EXIT_REFUSED = 0, 1
+
+
+def _money(value: str) -> Decimal:
+    try:
+        amount = Decimal(value.replace("£", "").replace(",", ""))
+    except InvalidOperation as exc:
+        raise argparse.ArgumentTypeError(f"not an amount of money: {value!r}") from exc
+    return amount.quantize(Decimal("0.01"))
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    case = sub.add_parser("case", help="act on one case: clarify, fee, extend, respond, review…")
+    case.add_argument("reference")
+    case.add_argument("--actor", default=None, help="who is acting (default: the login name)")
+    acts = case.add_subparsers(dest="action", required=True)
+    acts.add_parser("clarify", help="ask the requester to clarify; stops the clock").add_argument(
+        "--ask", required=True, help="the question, in your words")
+    fee = acts.add_parser("fee", help="send a fees notice; pauses the clock (s.10(2))")
+    fee.add_argument("--amount", required=True, type=_money, metavar="GBP")
+    fee.add_argument("--breakdown", required=True, help="how the fee was worked out")
+    acts.add_parser("fee-paid", help="the fee arrived; the clock runs again")
+    extend = acts.add_parser("extend", help="extend for the public interest test (s.10(3)) or EIR reg 7")
+    extend.add_argument("--reason", required=True, choices=("pit", "eir"))
+    extend.add_argument("--exemption", action="append", default=[], help="e.g. s43 (repeatable)")
+    extend.add_argument("--until", type=date.fromisoformat, help="estimated date, YYYY-MM-DD")
+    extend.add_argument("--days", type=int, help="further working days")
+    acts.add_parser("comms-signoff", help="Communications agreed the response (policy 18.2)").add_argument(
+        "--by", help="who signed off")
+    respond = acts.add_parser("respond", help="record that the response was sent")
+    respond.add_argument("--outcome", required=True, choices=OUTCOMES)
+    respond.add_argument("--exemption", action="append", default=[])
+    respond.add_argument("--sent-on", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    transfer = acts.add_parser("transfer", help="signpost to the body that holds it (policy 19.1)")
+    transfer.add_argument("--to", required=True, dest="authority")
+    transfer.add_argument("--contact", help="their FOI address")
+    acts.add_parser("review-open", help="open an internal review of this case")
+    acts.add_parser("review-close", help="decide an internal review").add_argument(
+        "--outcome", required=True, choices=REVIEW_OUTCOMES)
+    acts.add_parser("reopen", help="reopen a responded or closed case")
+    acts.add_parser("note", help="add a note to the audit trail").add_argument("text")
+    draft = acts.add_parser("draft", help="write a response or refusal draft (.docx and .txt)")
+    draft.add_argument("--outcome", required=True, choices=OUTCOMES)
+    draft.add_argument("--exemption", action="append", default=[])
+    draft.add_argument("--out", type=Path, default=Path("."), help="directory (default: here)")
+    sub.add_parser("daily", help="lapses, reminders, overdue alerts and the digest, then send them")
+
+
+def run_case(settings: Settings, args: argparse.Namespace) -> int:
+    app = build(settings, create=False)
+    desk = app.intake.desk
+    actor = args.actor or getpass.getuser()
+    now = utcnow()
+    try:
+        with app.sessions() as s:
+            case = find_case(s, args.reference)
+            if case is None:
+                print(f"foi-intake: no case {args.reference}", file=sys.stderr)
+                return EXIT_REFUSED
+            if args.action == "draft":
+                return _draft(settings, case, args)
+            done = _act(desk, s, case, args, now, actor)
+            s.commit()
+            print(f"{case.reference}: {done.summary}")
+        flushed = app.outbox.flush()
+        if done.notices:
+            print(f"notices: {len(done.notices)} queued, {flushed.sent} sent, {flushed.retrying} waiting to retry")
+        return EXIT_OK
+    except ActionRefused as exc:
+        print(f"foi-intake: {args.reference}: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyError as exc:  # an unknown exemption code
+        print(f"foi-intake: {exc.args[0]}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        app.close()
+
+
+def _act(desk: Desk, s: Session, case: Case, args: argparse.Namespace, now: datetime, actor: str) -> Done:
+    match args.action:
+        case "clarify":
+            return desk.clarify(s, case, args.ask, now, actor)
+        case "fee":
+            return desk.fee(s, case, args.amount, args.breakdown, now, actor)
+        case "fee-paid":
+            return desk.fee_paid(s, case, now, actor)
+        case "extend":
+            return desk.extend(s, case, args.reason, args.exemption, now, actor, until=args.until, days=args.days)
+        case "comms-signoff":
+            return desk.comms_signoff(s, case, now, actor, args.by)
+        case "respond":
+            return desk.respond(s, case, args.outcome, args.exemption, now, actor, sent_on=args.sent_on)
+        case "transfer":
+            return desk.transfer(s, case, args.authority, args.contact, now, actor)
+        case "review-open":
+            return desk.review_open(s, case, now, actor)[1]
+        case "review-close":
+            return desk.review_close(s, case, args.outcome, now, actor)
+        case "reopen":
+            return desk.reopen(s, case, now, actor)
+        case "note":
+            return desk.note(s, case, args.text, now, actor)
+    raise ActionRefused(f"unknown action {args.action}")
+
+
+def _draft(settings: Settings, case: Case, args: argparse.Namespace) -> int:
+    exemptions = [lookup(code) for code in args.exemption]
+    context = case_context(case, settings)
+    draft = build_draft(context, organisation_context(settings), outcome=args.outcome, exemptions=exemptions,
+                        regime="eir" if case.regime == "eir" else "foi")
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"{case.reference}-response-draft"
+    docx = draft.write_docx(stem.with_suffix(".docx"))
+    stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
+    print(f"{case.reference}: draft written to {docx} and {stem.with_suffix('.txt')}")
+    return EXIT_OK
+
+
+def run_daily(settings: Settings, args: argparse.Namespace) -> int:
+    app = build(settings, create=False)
+    try:
+        counts, flushed = app.daily()
+    finally:
+        app.close()
+    print(" ".join(f"{k}={v}" for k, v in counts.items()) + f" sent={flushed.sent}")
+    return EXIT_OK
+

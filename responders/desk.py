@@ -1,0 +1,379 @@
+"""The DSP team's desk: what happens to a case when it opens, when the requester replies, and when a
+person acts on it. Every step is an event on the case; the clock and the notices follow from them.
+The bot proposes and asks; people decide exemptions and refusals."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from classifier import Triage
+from config.settings import Settings
+from intake.calendar import WorkingCalendar
+from intake.caselog import Case, Message, MessageStatus, add_event, next_reference
+from intake.cases import case_clock
+from intake.clock import clarification_lapses_on, fee_lapses_on
+from responders.exemptions import Exemption, lookup
+from responders.notify import Notifier
+
+log = logging.getLogger(__name__)
+
+# FOIA s.8(1): what a valid request must contain, and why we ask for what is missing (policy 7.2).
+MISSING_PARTS: dict[str, tuple[str, str]] = {
+    "name": ("your real name",
+             "The Freedom of Information Act 2000 (section 8(1)(b)) asks for the name of the person making "
+             "the request; we cannot answer a request made under a pseudonym."),
+    "address": ("an address for correspondence",
+                "Section 8(1)(b) of the Act asks for an address we can send the answer to: an email or "
+                "postal address."),
+    "description": ("a description of the information you want",
+                    "Section 8(1)(c) of the Act asks for a description of the recorded information you "
+                    "want, so that we can find it."),
+}
+# Regimes acknowledged as FOI/EIR requests (a SAR gets its own notice, policy 24.2).
+ACK_REGIMES = ("foi", "eir", "foi+eir")
+OPEN = "open"
+AWAITING_CLARIFICATION = "awaiting_clarification"
+AWAITING_FEE = "awaiting_fee"
+RESPONDED = "responded"
+CLOSED = "closed"
+OUTCOMES = ("granted", "part", "refused", "not-held")
+REVIEW_OUTCOMES = ("upheld", "reversed")
+
+
+class ActionRefused(Exception):
+    """A person asked for something the rules do not allow yet; the message says what is needed."""
+
+
+@dataclass(frozen=True)
+class Done:
+    summary: str
+    notices: tuple[int, ...] = ()
+
+
+def missing_context(missing: list[str]) -> list[dict[str, str]]:
+    return [{"part": p, "label": MISSING_PARTS[p][0], "why": MISSING_PARTS[p][1]} for p in missing
+            if p in MISSING_PARTS]
+
+
+class Desk:
+    def __init__(self, settings: Settings, notifier: Notifier | None = None) -> None:
+        self.settings = settings
+        self.notifier = notifier or Notifier(settings)
+
+    # -- from the intake ---------------------------------------------------------------------
+
+    def opened(self, s: Session, case: Case, triage: Triage, now: datetime) -> None:
+        """Queue what a new case calls for: acknowledgement, validity notice, SAR notice, alerts."""
+        if case.kind == "internal_review":
+            clock = case_clock(case, self.settings, now.date())
+            original = next((e.data.get("review_of") for e in case.events if e.type == "received"), None)
+            self.notifier.queue(s, case, "review_acknowledgement", now=now,
+                                extra={"original_reference": original, "decide_by": clock.due})
+        elif case.kind == "reuse_request":
+            clock = case_clock(case, self.settings, now.date())
+            self.notifier.queue(s, case, "reuse_acknowledgement", now=now, extra={"answer_by": clock.due})
+        elif case.regime == "sar":
+            self.notifier.queue(s, case, "sar_notice", now=now)
+        elif triage.valid is False:
+            # The clock stops at receipt: the request was never complete (FOIA s.1(3), s.8).
+            self._ask_for_clarification(s, case, now, ask=None, actor="foi-intake", at=case.received_at)
+        elif case.regime in ACK_REGIMES:
+            self.notifier.queue(s, case, "acknowledgement", now=now)
+        if triage.media:
+            self.notifier.queue(s, case, "media_alert", now=now, extra={"outlet": triage.media_outlet})
+
+    def reply_received(self, s: Session, case: Case, message: Message, triage: Triage, now: datetime) -> str:
+        """A requester's message on an existing case; returns the event type recorded."""
+        if case.status != AWAITING_CLARIFICATION:
+            add_event(s, case, "correspondence_received", message.arrived_at,
+                      {"message": message.id, "kind": triage.kind})
+            return "correspondence_received"
+        event = add_event(s, case, "clarification_received", message.arrived_at,
+                          {"message": message.id, "kind": triage.kind})
+        # What the reply supplies fills what the request lacked (FOIA s.8; policy 7.2).
+        supplied = {"name": triage.name, "address": triage.address,
+                    "description": triage.description and triage.kind != "general_enquiry"}
+        if "name" in case.missing and triage.name:
+            case.requester_name = triage.name
+        if "address" in case.missing and triage.address:
+            case.requester_email = triage.address if "@" in triage.address else case.requester_email
+            case.requester_address = triage.address
+        still = [p for p in case.missing if not supplied.get(p)]
+        if case.missing and still:
+            case.missing = still
+            add_event(s, case, "note", now, {"text": "clarification received; still missing: " + ", ".join(still)},
+                      actor="foi-intake")
+            log.info("%s: clarification received, still missing %s: left for a person", case.reference, still)
+            return "clarification_received"
+        case.missing, case.valid, case.status = [], True, OPEN
+        s.flush()
+        if case.regime in ACK_REGIMES:
+            # The 20 working days start again from the clarification (FOIA s.1(3), s.10(6)(b)).
+            self.notifier.queue(s, case, "acknowledgement", now=now, key=f"acknowledgement:{case.reference}:{event.id}")
+        return "clarification_received"
+
+    # -- actions by the DSP team ---------------------------------------------------------------
+
+    def _ask_for_clarification(self, s: Session, case: Case, now: datetime, ask: str | None, actor: str,
+                               at: datetime | None = None) -> Done:
+        at = at or now
+        event = add_event(s, case, "clarification_requested", at, {"ask": ask, "missing": list(case.missing)},
+                          actor=actor)
+        case.status = AWAITING_CLARIFICATION
+        s.flush()
+        queued = self.notifier.queue(
+            s, case, "clarification", now=now, key=f"clarification:{case.reference}:{event.id}",
+            extra={"missing": missing_context(list(case.missing)), "ask": ask,
+                   "restart": self.settings.clock.clarification_restart,
+                   "lapse_on": last_day_before(clarification_lapses_on(at.date()))})
+        return Done("clarification requested; the clock is stopped", _ids(queued))
+
+    def clarify(self, s: Session, case: Case, ask: str, now: datetime, actor: str) -> Done:
+        self._require_open(case)
+        return self._ask_for_clarification(s, case, now, ask=ask, actor=actor)
+
+    def fee(self, s: Session, case: Case, amount: Decimal, breakdown: str, now: datetime, actor: str) -> Done:
+        self._require_open(case)
+        if amount <= 0:
+            raise ActionRefused("the fee must be more than £0")
+        event = add_event(s, case, "fee_notice", now, {"amount": str(amount), "breakdown": breakdown}, actor=actor)
+        case.status = AWAITING_FEE
+        s.flush()
+        queued = self.notifier.queue(s, case, "fees", now=now, key=f"fees:{case.reference}:{event.id}",
+                                     extra={"amount": amount, "breakdown": breakdown,
+                                            "lapse_on": last_day_before(fee_lapses_on(now.date()))})
+        return Done(f"fees notice for £{amount:,.2f}; the clock is paused until payment (s.10(2))", _ids(queued))
+
+    def fee_paid(self, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        if case.status != AWAITING_FEE:
+            raise ActionRefused(f"{case.reference} is not waiting for a fee (status {case.status})")
+        add_event(s, case, "fee_paid", now, actor=actor)
+        case.status = OPEN
+        s.flush()
+        return Done(f"fee paid; due {case_clock(case, self.settings, now.date()).due}")
+
+    def extend(self, s: Session, case: Case, reason: str, exemptions: list[str], now: datetime, actor: str,
+               until: date | None = None, days: int | None = None) -> Done:
+        self._require_open(case)
+        chosen = [lookup(code) for code in exemptions]
+        before = case_clock(case, self.settings, now.date()).due
+        data: dict[str, Any] = {"exemptions": [e.section for e in chosen]}
+        if until:
+            data["until"] = until.isoformat()
+        if days:
+            data["days"] = days
+        if reason == "pit":
+            if not chosen:
+                raise ActionRefused("a public interest extension names the exemption considered (s.17(2)): "
+                                    "--exemption s43")
+            if any(e.absolute for e in chosen):
+                raise ActionRefused("an absolute exemption has no public interest test to extend for")
+            event_type = "pit_extension"
+        elif reason == "eir":
+            if case.regime not in ("eir", "foi+eir"):
+                raise ActionRefused("an EIR extension (reg 7) applies to environmental information only")
+            event_type = "eir_extension"
+        else:
+            raise ActionRefused(f"unknown extension reason {reason!r}: pit or eir")
+        event = add_event(s, case, event_type, now, data, actor=actor)
+        s.flush()
+        after = case_clock(case, self.settings, now.date())
+        if after.due == before:
+            raise ActionRefused(f"the extension does not move the due date ({after.notes[-1] if after.notes else ''})")
+        queued = self.notifier.queue(
+            s, case, "extension", now=now, key=f"extension:{case.reference}:{event.id}",
+            extra={"reason": reason, "exemptions": [_exemption_context(e) for e in chosen],
+                   "new_due": after.due, "original_due": before})
+        return Done(f"extended from {before} to {after.due}", _ids(queued))
+
+    def comms_signoff(self, s: Session, case: Case, now: datetime, actor: str, by: str | None) -> Done:
+        if "media" not in case.flags:
+            raise ActionRefused(f"{case.reference} is not a media request")
+        add_event(s, case, "comms_signoff", now, {"by": by or actor}, actor=actor)
+        return Done("Communications sign-off recorded (policy 18.2)")
+
+    def respond(self, s: Session, case: Case, outcome: str, exemptions: list[str], now: datetime, actor: str,
+                sent_on: date | None = None) -> Done:
+        if outcome not in OUTCOMES:
+            raise ActionRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
+        if case.status in (RESPONDED, CLOSED):
+            raise ActionRefused(f"{case.reference} is already {case.status}; reopen it first")
+        chosen = [lookup(code) for code in exemptions]
+        if outcome in ("part", "refused") and not chosen:
+            raise ActionRefused("a refusal names the exemptions it relies on (s.17(1)): --exemption s31")
+        if "media" in case.flags and not any(e.type == "comms_signoff" for e in case.events):
+            raise ActionRefused("a media request needs Communications' sign-off before the response goes "
+                                f"(policy 18.2): foi-intake case {case.reference} comms-signoff")
+        when = datetime.combine(sent_on, now.timetz()) if sent_on else now
+        add_event(s, case, "responded", when, {"outcome": outcome, "exemptions": [e.section for e in chosen]},
+                  actor=actor)
+        case.decision, case.exemptions = outcome, [e.section for e in chosen]
+        case.completed_at, case.sent_at, case.status = now, when, RESPONDED
+        s.flush()
+        clock = case_clock(case, self.settings, now.date())
+        return Done(f"responded ({outcome}); {clock.state}: {clock.state_reason}")
+
+    def transfer(self, s: Session, case: Case, authority: str, contact: str | None, now: datetime,
+                 actor: str) -> Done:
+        add_event(s, case, "transferred", now, {"to": authority, "contact": contact}, actor=actor)
+        add_event(s, case, "closed", now, {"reason": f"transferred to {authority}"}, actor=actor)
+        case.status, case.decision = CLOSED, "transferred"
+        s.flush()
+        queued = self.notifier.queue(s, case, "transfer", now=now,
+                                     extra={"authority": authority, "authority_contact": contact})
+        return Done(f"signposted to {authority} (policy 19.1)", _ids(queued))
+
+    def review_open(self, s: Session, case: Case, now: datetime, actor: str) -> tuple[Case, Done]:
+        review = Case(
+            reference=next_reference(s, self.settings.organisation.reference_format, now.date()), status=OPEN,
+            kind="internal_review", regime=case.regime if case.regime in ("foi", "eir") else "foi",
+            flags=[f for f in case.flags if f == "media"], initial_received_at=now, received_at=now,
+            requester_name=case.requester_name, requester_email=case.requester_email,
+            requester_address=case.requester_address, description=f"Internal review of {case.reference}",
+            questions=[], method="email", valid=None, missing=[], reasons=[])
+        s.add(review)
+        s.flush()
+        add_event(s, review, "received", now, {"review_of": case.reference}, actor=actor)
+        add_event(s, case, "review_opened", now, {"review": review.reference}, actor=actor)
+        s.flush()
+        clock = case_clock(review, self.settings, now.date())
+        queued = self.notifier.queue(s, review, "review_acknowledgement", now=now,
+                                     extra={"original_reference": case.reference, "decide_by": clock.due})
+        return review, Done(f"internal review {review.reference} opened, decide by {clock.due}", _ids(queued))
+
+    def review_close(self, s: Session, case: Case, outcome: str, now: datetime, actor: str) -> Done:
+        if case.kind != "internal_review":
+            raise ActionRefused(f"{case.reference} is not an internal review")
+        if outcome not in REVIEW_OUTCOMES:
+            raise ActionRefused(f"outcome must be one of {', '.join(REVIEW_OUTCOMES)}")
+        add_event(s, case, "responded", now, {"outcome": outcome}, actor=actor)
+        case.decision, case.completed_at, case.sent_at, case.status = outcome, now, now, CLOSED
+        s.flush()
+        return Done(f"internal review closed: {outcome}")
+
+    def reopen(self, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        if case.status == OPEN:
+            raise ActionRefused(f"{case.reference} is already open")
+        add_event(s, case, "reopened", now, {"was": case.status}, actor=actor)
+        case.status = OPEN
+        return Done("reopened")
+
+    def note(self, s: Session, case: Case, text: str, now: datetime, actor: str) -> Done:
+        add_event(s, case, "note", now, {"text": text}, actor=actor)
+        return Done("note added")
+
+    def _require_open(self, case: Case) -> None:
+        if case.status not in (OPEN,):
+            raise ActionRefused(f"{case.reference} is {case.status}, not open")
+
+    # -- every day --------------------------------------------------------------------------------
+
+    def daily(self, s: Session, now: datetime) -> dict[str, int]:
+        """Lapses, reminders, overdue alerts and the digest; safe to run more than once a day."""
+        today = now.date()
+        counts = {"lapsed": 0, "reminders": 0, "overdue": 0, "digest": 0}
+        for case in s.scalars(select(Case).where(Case.status.in_((OPEN, AWAITING_CLARIFICATION, AWAITING_FEE)))):
+            clock = case_clock(case, self.settings, today)
+            if clock.state == "lapsed":
+                reason = "fee" if case.status == AWAITING_FEE else "clarification"
+                since = next((e.at.date() for e in reversed(case.events)
+                              if e.type in ("fee_notice", "clarification_requested")), today)
+                add_event(s, case, "closed", now, {"reason": f"lapsed: no {reason}"}, actor="foi-intake")
+                case.status, case.decision = CLOSED, f"lapsed ({reason})"
+                s.flush()
+                self.notifier.queue(s, case, "lapse", now=now, extra={"reason": reason, "since": since})
+                counts["lapsed"] += 1
+            elif clock.state == "overdue" and clock.due:
+                days_late = _calendar(self.settings).working_days_between(clock.due, today)
+                q = self.notifier.queue(s, case, "overdue", now=now, key=f"overdue:{case.reference}:{clock.due}",
+                                        extra={"days_late": days_late})
+                counts["overdue"] += q.notice_id is not None
+            elif clock.state == "running" and clock.working_days_remaining is not None and clock.due:
+                for n in sorted(self.settings.responders.reminder_days):
+                    if clock.working_days_remaining <= n:
+                        q = self.notifier.queue(s, case, "reminder", now=now,
+                                                key=f"reminder:{case.reference}:{clock.due}:{n}",
+                                                extra={"days_left": clock.working_days_remaining,
+                                                       "state": clock.state})
+                        counts["reminders"] += q.notice_id is not None
+                        break
+        q = self.notifier.queue_digest(s, digest_context(s, self.settings, today), now=now)
+        counts["digest"] = int(q.notice_id is not None)
+        return counts
+
+
+def last_day_before(lapses_on: date) -> date:
+    """The clock reports the first day a request has lapsed; a notice names the last day to act."""
+    return lapses_on - timedelta(days=1)
+
+
+def _calendar(settings: Settings) -> WorkingCalendar:
+    return WorkingCalendar(settings.clock.extra_non_working_days)
+
+
+def _ids(q: Any) -> tuple[int, ...]:
+    return (q.notice_id,) if q.notice_id else ()
+
+
+def _exemption_context(e: Exemption) -> dict[str, Any]:
+    return {"section": e.section, "title": e.title, "kind": "absolute" if e.absolute else "qualified",
+            "summary": e.summary}
+
+
+def queue_name(case: Case | None, message: Message) -> str:
+    """Which queue (IMAP folder) a message belongs in (names are configuration)."""
+    triage = message.triage or {}
+    if message.status == MessageStatus.NEEDS_PERSON:
+        return "needs_person"
+    if message.status == MessageStatus.IGNORED or case is None:
+        return "not_foi"
+    if case.kind == "internal_review":
+        return "internal_review"
+    if case.regime == "sar":
+        return "subject_access"
+    if "media" in case.flags:
+        return "media"
+    if case.status == AWAITING_CLARIFICATION or triage.get("kind") == "clarification_reply":
+        return "awaiting_clarification"
+    if case.regime in ("eir", "foi+eir"):
+        return "eir"
+    return "new"
+
+
+def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any]:
+    """The daily digest's sections: new cases by queue, due soon, overdue, stopped, lapsing, needs a person."""
+    since = datetime.combine(today - timedelta(days=1), datetime.min.time()).astimezone()
+    new_by_queue: dict[str, list[dict[str, Any]]] = {}
+    due_soon, overdue, stopped, lapsing = [], [], [], []
+    for case in s.scalars(select(Case).order_by(Case.id)):
+        clock = case_clock(case, settings, today)
+        row = {"reference": case.reference, "requester_name": case.requester_name, "kind": case.kind,
+               "regime": case.regime, "due": clock.due, "state": clock.state, "note": ""}
+        if case.created_at >= since:
+            first = s.scalar(select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1))
+            queue = settings.queues.folders[queue_name(case, first)] if first else "—"
+            new_by_queue.setdefault(queue, []).append(row)
+        if case.status in (RESPONDED, CLOSED):
+            continue
+        if clock.state == "overdue":
+            overdue.append(row)
+        elif clock.state == "stopped":
+            stopped.append({**row, "note": clock.state_reason})
+            if clock.lapses_on and clock.lapses_on <= _calendar(settings).add_working_days(today, 10):
+                lapsing.append({**row, "note": f"lapses on {clock.lapses_on:%d %b %Y}"})
+        elif clock.working_days_remaining is not None and clock.working_days_remaining <= 5:
+            due_soon.append({**row, "note": f"{clock.working_days_remaining} working days left"})
+    people = [{"id": m.id, "subject": m.subject, "problem": m.problem, "received": m.arrived_at}
+              for m in s.scalars(select(Message).where(Message.status == MessageStatus.NEEDS_PERSON)
+                                 .order_by(Message.id))]
+    return {"today": today, "new_by_queue": new_by_queue, "due_soon": due_soon, "overdue": overdue,
+            "stopped": stopped, "lapsing": lapsing, "needs_person": people}
+
+

@@ -1,0 +1,141 @@
+"""Queue notices into the outbox: threaded with the case, loop-safe, and in the organisation's words."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.settings import Settings
+from intake.caselog import Case, Message, Notice, add_event
+from intake.cases import case_clock
+from responders.notices import compose, reply_subject, safe_header
+from responders.render import Renderer
+
+log = logging.getLogger(__name__)
+
+# Notices that go to the requester; the rest go to the organisation's own teams.
+REQUESTER_NOTICES = frozenset({"acknowledgement", "clarification", "fees", "extension", "sar_notice",
+                               "review_acknowledgement", "reuse_acknowledgement", "lapse", "transfer"})
+INTERNAL_SUBJECTS = {
+    "media_alert": "Media request {reference}: sign-off needed before the response goes",
+    "reminder": "Reminder: {reference} due {due}",
+    "overdue": "OVERDUE: {reference} was due {due}",
+    "digest": "FOI daily digest {today}",
+}
+
+
+@dataclass(frozen=True)
+class Queued:
+    notice_id: int | None
+    suppressed: str | None = None  # why no notice was queued
+
+
+def organisation_context(settings: Settings) -> dict[str, Any]:
+    org, rs = settings.organisation, settings.responders
+    return {
+        "name": org.name, "foi_address": org.foi_address, "dsp_address": org.dsp_address,
+        "comms_address": org.comms_address, "signature": rs.signature,
+        "review_contact": rs.review_contact or f"the Freedom of Information team, {org.name}, {org.foi_address}",
+        "how_to_pay": rs.how_to_pay or f"Please reply to {org.foi_address} and we will tell you how to pay.",
+        "sar_contact": rs.sar_contact or org.dsp_address, "sar_identification": rs.sar_identification,
+        "website": rs.website, "publication_scheme_url": rs.publication_scheme_url,
+    }
+
+
+def case_context(case: Case, settings: Settings, today: date | None = None) -> dict[str, Any]:
+    clock = case_clock(case, settings, today)
+    return {
+        "reference": case.reference, "requester_name": case.requester_name, "regime": case.regime,
+        "received": clock.received, "due": clock.due, "description": case.description,
+        "questions": list(case.questions), "kind": case.kind,
+    }
+
+
+class Notifier:
+    """Renders a notice and adds it to the outbox, once per purpose, within the loop limits."""
+
+    def __init__(self, settings: Settings, renderer: Renderer | None = None) -> None:
+        self.settings = settings
+        self.renderer = renderer or Renderer(settings.responders.templates_dir)
+        self.own = {settings.organisation.foi_address.lower()}
+
+    def queue_digest(self, s: Session, context: dict[str, Any], *, now: datetime) -> Queued:
+        """The daily digest to the DSP team: once a day, about no one case."""
+        org = self.settings.organisation
+        key = f"digest:{now.date().isoformat()}"
+        if s.scalar(select(Notice.id).where(Notice.dedup_key == key)) is not None:
+            return Queued(None, "already queued")
+        composed = compose(self.renderer, "digest", {"org": organisation_context(self.settings), "now": now,
+                                                     **context},
+                           sender=org.foi_address, sender_name=f"{org.name} FOI", to=org.dsp_address,
+                           subject=INTERNAL_SUBJECTS["digest"].format(today=now.date().isoformat()), now=now)
+        notice = Notice(case_id=None, dedup_key=key, kind="digest", to_address=org.dsp_address,
+                        subject=composed.subject, message_id=composed.message_id, raw=composed.raw)
+        s.add(notice)
+        s.flush()
+        return Queued(notice.id)
+
+    def queue(self, s: Session, case: Case, kind: str, *, now: datetime, key: str | None = None,
+              to: str | None = None, extra: dict[str, Any] | None = None) -> Queued:
+        """Queue notice `kind` about `case`; `key` makes it once-only (default: once per case)."""
+        org = self.settings.organisation
+        internal = kind not in REQUESTER_NOTICES
+        to = (to or (org.comms_address if kind == "media_alert" else
+                     org.dsp_address if internal else case.requester_email) or "").lower()
+        dedup_key = key or f"{kind}:{case.reference}"
+        if s.scalar(select(Notice.id).where(Notice.dedup_key == dedup_key)) is not None:
+            return Queued(None, "already queued")
+        why_not = self._why_not(s, case, to, internal, now)
+        if why_not:
+            add_event(s, case, "notice_suppressed", now, {"notice": kind, "why": why_not})
+            log.warning("%s for %s not queued: %s", kind, case.reference, why_not)
+            return Queued(None, why_not)
+        context = {"org": organisation_context(self.settings),
+                   "case": case_context(case, self.settings, now.date()), "now": now, **(extra or {})}
+        in_reply_to, references = (None, ()) if internal else self._thread(s, case)
+        composed = compose(self.renderer, kind, context, sender=org.foi_address,
+                           sender_name=f"{org.name} FOI", to=to, subject=self._subject(s, case, kind, now),
+                           in_reply_to=in_reply_to, references=references, now=now)
+        notice = Notice(case_id=case.id, dedup_key=dedup_key, kind=kind, to_address=to,
+                        subject=composed.subject, message_id=composed.message_id, raw=composed.raw)
+        s.add(notice)
+        s.flush()
+        add_event(s, case, "notice_queued", now, {"notice": kind, "to": to, "id": notice.id})
+        return Queued(notice.id)
+
+    def _why_not(self, s: Session, case: Case, to: str, internal: bool, now: datetime) -> str | None:
+        if not to or "@" not in to:
+            return "no email address to write to"
+        if to in self.own:
+            return "it would be addressed to our own mailbox"
+        if internal:
+            return None
+        limit = self.settings.responders.notices_per_sender_per_day
+        recent = s.scalar(select(func.count()).select_from(Notice).where(
+            Notice.to_address == to, Notice.kind.in_(REQUESTER_NOTICES),
+            Notice.created_at >= now - timedelta(days=1)))
+        if (recent or 0) >= limit:
+            return f"{recent} automatic notices to {to} in the last 24 hours (limit {limit})"
+        return None
+
+    def _thread(self, s: Session, case: Case) -> tuple[str | None, tuple[str, ...]]:
+        """Reply to the requester's latest message; References carry the whole exchange."""
+        theirs = [m.message_id for m in s.scalars(select(Message).where(Message.case_id == case.id)
+                                                   .order_by(Message.id)) if m.message_id]
+        ours = [n.message_id for n in case.notices if n.kind in REQUESTER_NOTICES]
+        chain = tuple(dict.fromkeys([*theirs[:1], *ours, *theirs[1:]]))
+        return (theirs[-1] if theirs else None), chain
+
+    def _subject(self, s: Session, case: Case, kind: str, now: datetime) -> str:
+        if kind in INTERNAL_SUBJECTS:
+            clock = case_clock(case, self.settings, now.date())
+            return safe_header(INTERNAL_SUBJECTS[kind].format(
+                reference=case.reference, due=clock.due.isoformat() if clock.due else "-",
+                today=now.date().isoformat()))
+        first = s.scalar(select(Message.subject).where(Message.case_id == case.id).order_by(Message.id).limit(1))
+        return reply_subject(case.reference, first or case.description or "Your request")
