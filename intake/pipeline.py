@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
@@ -297,9 +297,7 @@ class Intake:
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
-        queued = s.scalar(select(func.count()).select_from(Notice))
-        self.desk.opened(s, case, triage, utcnow())
-        report.notices_queued += s.scalar(select(func.count()).select_from(Notice)) - queued
+        report.notices_queued += self.desk.opened(s, case, triage, utcnow())
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

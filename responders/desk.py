@@ -69,25 +69,34 @@ class Desk:
 
     # -- from the intake ---------------------------------------------------------------------
 
-    def opened(self, s: Session, case: Case, triage: Triage, now: datetime) -> None:
-        """Queue what a new case calls for: acknowledgement, validity notice, SAR notice, alerts."""
+    def opened(self, s: Session, case: Case, triage: Triage, now: datetime) -> int:
+        """Queue what a new case calls for (acknowledgement, validity or SAR notice, media alert);
+        returns how many notices were queued."""
+        queued: list[Any] = []
         if case.kind == "internal_review":
             clock = case_clock(case, self.settings, now.date())
             original = next((e.data.get("review_of") for e in case.events if e.type == "received"), None)
-            self.notifier.queue(s, case, "review_acknowledgement", now=now,
-                                extra={"original_reference": original, "decide_by": clock.due})
+            queued.append(self.notifier.queue(s, case, "review_acknowledgement", now=now,
+                                              extra={"original_reference": original, "decide_by": clock.due}))
         elif case.kind == "reuse_request":
             clock = case_clock(case, self.settings, now.date())
-            self.notifier.queue(s, case, "reuse_acknowledgement", now=now, extra={"answer_by": clock.due})
+            queued.append(self.notifier.queue(s, case, "reuse_acknowledgement", now=now,
+                                              extra={"answer_by": clock.due}))
         elif case.regime == "sar":
-            self.notifier.queue(s, case, "sar_notice", now=now)
+            queued.append(self.notifier.queue(s, case, "sar_notice", now=now))
         elif triage.valid is False:
             # The clock stops at receipt: the request was never complete (FOIA s.1(3), s.8).
-            self._ask_for_clarification(s, case, now, ask=None, actor="foi-intake", at=case.received_at)
+            done = self._ask_for_clarification(s, case, now, ask=None, actor="foi-intake", at=case.received_at)
+            return len(done.notices) + self._media_alert(s, case, triage, now)
         elif case.regime in ACK_REGIMES:
-            self.notifier.queue(s, case, "acknowledgement", now=now)
-        if triage.media:
-            self.notifier.queue(s, case, "media_alert", now=now, extra={"outlet": triage.media_outlet})
+            queued.append(self.notifier.queue(s, case, "acknowledgement", now=now))
+        return sum(q.notice_id is not None for q in queued) + self._media_alert(s, case, triage, now)
+
+    def _media_alert(self, s: Session, case: Case, triage: Triage, now: datetime) -> int:
+        if not triage.media:
+            return 0
+        q = self.notifier.queue(s, case, "media_alert", now=now, extra={"outlet": triage.media_outlet})
+        return int(q.notice_id is not None)
 
     def reply_received(self, s: Session, case: Case, message: Message, triage: Triage, now: datetime) -> str:
         """A requester's message on an existing case; returns the event type recorded."""

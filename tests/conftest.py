@@ -16,6 +16,8 @@ from tests.servers import Dovecot, SmtpServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FOI = "foi.requests@example-icb.nhs.uk"
+DSP = "dsp@example-icb.nhs.uk"
+COMMS = "comms@example-icb.nhs.uk"
 
 
 @pytest.fixture(scope="session")
@@ -63,8 +65,8 @@ def mailbox(dovecot: Dovecot) -> Mailbox:
 def settings_for(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, /, **overrides: Any) -> Settings:
     data: dict[str, Any] = {
         "organisation": {"name": "NHS Example ICB", "foi_address": FOI,
-                         "dsp_address": "dsp@example-icb.nhs.uk",
-                         "comms_address": "comms@example-icb.nhs.uk"},
+                         "dsp_address": DSP,
+                         "comms_address": COMMS},
         "mailbox": {"kind": "imap", "host": "127.0.0.1", "port": mailbox.server.port,
                     "tls": "none", "username": mailbox.user, "password_file": "imap-password",
                     "reconnect_backoff_seconds": 0.05},
@@ -97,3 +99,37 @@ def make_app(settings: Settings) -> Iterator[Any]:
     yield _make
     for app in apps:
         app.close()
+
+
+def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "") -> Path:
+    """A TOML configuration file for the CLI, against the test servers."""
+    (tmp / "imap.secret").write_text(mailbox.password)
+    path = tmp / "foi.toml"
+    path.write_text(f"""
+[organisation]
+name = "NHS Example ICB"
+foi_address = "{FOI}"
+dsp_address = "{DSP}"
+comms_address = "{COMMS}"
+
+[mailbox]
+kind = "imap"
+host = "127.0.0.1"
+port = {mailbox.server.port}
+tls = "none"
+username = "{mailbox.user}"
+password_file = "imap.secret"
+reconnect_backoff_seconds = 0.01
+
+[smtp]
+kind = "smtp"
+host = "127.0.0.1"
+port = {smtp.port}
+tls = "none"
+
+[schedule]
+poll_seconds = 1
+outbox_seconds = 1
+{extra}
+""")
+    return path

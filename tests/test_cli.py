@@ -13,43 +13,10 @@ from pathlib import Path
 import pytest
 
 from intake import cli
-from tests.conftest import FOI
+from tests.conftest import write_config
 from tests.mail import request
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "example.toml"
-
-
-def write_config(tmp: Path, mailbox, smtp, extra: str = "") -> Path:
-    (tmp / "imap.secret").write_text(mailbox.password)
-    path = tmp / "foi.toml"
-    path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "dsp@example-icb.nhs.uk"
-comms_address = "comms@example-icb.nhs.uk"
-
-[mailbox]
-kind = "imap"
-host = "127.0.0.1"
-port = {mailbox.server.port}
-tls = "none"
-username = "{mailbox.user}"
-password_file = "imap.secret"
-reconnect_backoff_seconds = 0.01
-
-[smtp]
-kind = "smtp"
-host = "127.0.0.1"
-port = {smtp.port}
-tls = "none"
-
-[schedule]
-poll_seconds = 1
-outbox_seconds = 1
-{extra}
-""")
-    return path
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

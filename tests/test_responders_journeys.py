@@ -12,12 +12,9 @@ from sqlalchemy import select
 from intake import cli
 from intake.app import App
 from intake.caselog import Case, Notice
-from tests.conftest import FOI, SHARED, Mailbox, settings_for
+from tests.conftest import COMMS, DSP, SHARED, Mailbox, settings_for, write_config
 from tests.mail import request
 from tests.servers import Received, SmtpServer
-
-COMMS = "comms@example-icb.nhs.uk"
-DSP = "dsp@example-icb.nhs.uk"
 
 
 def only_case(app: App) -> Case:
@@ -46,34 +43,6 @@ def folders(mailbox: Mailbox) -> dict[str, int]:
 
 def act(config: Path, *argv: str) -> int:
     return cli.main(["--config", str(config), *argv])
-
-
-def write_config(tmp_path: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "") -> Path:
-    (tmp_path / "imap.secret").write_text(mailbox.password)
-    path = tmp_path / "foi.toml"
-    path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "{DSP}"
-comms_address = "{COMMS}"
-[mailbox]
-kind = "imap"
-host = "127.0.0.1"
-port = {mailbox.server.port}
-tls = "none"
-username = "{mailbox.user}"
-password_file = "imap.secret"
-[smtp]
-kind = "smtp"
-host = "127.0.0.1"
-port = {smtp.port}
-tls = "none"
-[database]
-url = "sqlite:///{tmp_path / 'cases.sqlite3'}"
-{extra}
-""")
-    return path
 
 
 def test_valid_request_is_acknowledged_filed_and_kept_in_sent(mailbox, smtp, make_app):
