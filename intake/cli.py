@@ -172,7 +172,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
-            "daily": desk_cli.run_daily}
+            "daily": desk_cli.run_daily, "report": desk_cli.run_report}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"

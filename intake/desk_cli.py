@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,7 @@ from responders.desk import OUTCOMES, REVIEW_OUTCOMES, ActionRefused, Desk, Done
 from responders.drafts import build_draft
 from responders.exemptions import lookup
 from responders.notify import case_context, organisation_context
+from responders.report import figures, render_text
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -52,6 +55,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     respond.add_argument("--outcome", required=True, choices=OUTCOMES)
     respond.add_argument("--exemption", action="append", default=[])
     respond.add_argument("--sent-on", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    respond.add_argument("--late-reason", help="why it was late, for the monitoring figures (policy 31.2)")
     transfer = acts.add_parser("transfer", help="signpost to the body that holds it (policy 19.1)")
     transfer.add_argument("--to", required=True, dest="authority")
     transfer.add_argument("--contact", help="their FOI address")
@@ -59,12 +63,18 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     acts.add_parser("review-close", help="decide an internal review").add_argument(
         "--outcome", required=True, choices=REVIEW_OUTCOMES)
     acts.add_parser("reopen", help="reopen a responded or closed case")
-    acts.add_parser("note", help="add a note to the audit trail").add_argument("text")
+    note = acts.add_parser("note", help="add a note to the audit trail")
+    note.add_argument("text")
+    note.add_argument("--ico", action="store_true", help="it records a communication from the ICO (policy 31.2)")
     draft = acts.add_parser("draft", help="write a response or refusal draft (.docx and .txt)")
     draft.add_argument("--outcome", required=True, choices=OUTCOMES)
     draft.add_argument("--exemption", action="append", default=[])
     draft.add_argument("--out", type=Path, default=Path("."), help="directory (default: here)")
     sub.add_parser("daily", help="lapses, reminders, overdue alerts and the digest, then send them")
+    report = sub.add_parser("report", help="the monitoring figures of policy 31.2")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD (default: 1 January)")
+    report.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    report.add_argument("--json", action="store_true")
 
 
 def run_case(settings: Settings, args: argparse.Namespace) -> int:
@@ -110,7 +120,8 @@ def _act(desk: Desk, s: Session, case: Case, args: argparse.Namespace, now: date
         case "comms-signoff":
             return desk.comms_signoff(s, case, now, actor, args.by)
         case "respond":
-            return desk.respond(s, case, args.outcome, args.exemption, now, actor, sent_on=args.sent_on)
+            return desk.respond(s, case, args.outcome, args.exemption, now, actor, sent_on=args.sent_on,
+                                late_reason=args.late_reason)
         case "transfer":
             return desk.transfer(s, case, args.authority, args.contact, now, actor)
         case "review-open":
@@ -120,7 +131,7 @@ def _act(desk: Desk, s: Session, case: Case, args: argparse.Namespace, now: date
         case "reopen":
             return desk.reopen(s, case, now, actor)
         case "note":
-            return desk.note(s, case, args.text, now, actor)
+            return desk.note(s, case, args.text, now, actor, ico=args.ico)
     raise ActionRefused(f"unknown action {args.action}")
 
 
@@ -134,6 +145,19 @@ def _draft(settings: Settings, case: Case, args: argparse.Namespace) -> int:
     docx = draft.write_docx(stem.with_suffix(".docx"))
     stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
     print(f"{case.reference}: draft written to {docx} and {stem.with_suffix('.txt')}")
+    return EXIT_OK
+
+
+def run_report(settings: Settings, args: argparse.Namespace) -> int:
+    today = datetime.now(ZoneInfo(settings.organisation.timezone)).date()
+    start, end = args.start or date(today.year, 1, 1), args.end or today
+    app = build(settings, create=False)
+    try:
+        with app.sessions() as s:
+            result = figures(s, settings, start, end, today)
+    finally:
+        app.close()
+    print(json.dumps(result.to_json(), indent=2) if args.json else render_text(result))
     return EXIT_OK
 
 

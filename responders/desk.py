@@ -209,7 +209,7 @@ class Desk:
         return Done("Communications sign-off recorded (policy 18.2)")
 
     def respond(self, s: Session, case: Case, outcome: str, exemptions: list[str], now: datetime, actor: str,
-                sent_on: date | None = None) -> Done:
+                sent_on: date | None = None, late_reason: str | None = None) -> Done:
         if outcome not in OUTCOMES:
             raise ActionRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
         if case.status in (RESPONDED, CLOSED):
@@ -221,8 +221,8 @@ class Desk:
             raise ActionRefused("a media request needs Communications' sign-off before the response goes "
                                 f"(policy 18.2): foi-intake case {case.reference} comms-signoff")
         when = datetime.combine(sent_on, now.timetz()) if sent_on else now
-        add_event(s, case, "responded", when, {"outcome": outcome, "exemptions": [e.section for e in chosen]},
-                  actor=actor)
+        add_event(s, case, "responded", when, {"outcome": outcome, "exemptions": [e.section for e in chosen],
+                                               "late_reason": late_reason}, actor=actor)
         case.decision, case.exemptions = outcome, [e.section for e in chosen]
         case.completed_at, case.sent_at, case.status = now, when, RESPONDED
         s.flush()
@@ -274,9 +274,9 @@ class Desk:
         case.status = OPEN
         return Done("reopened")
 
-    def note(self, s: Session, case: Case, text: str, now: datetime, actor: str) -> Done:
-        add_event(s, case, "note", now, {"text": text}, actor=actor)
-        return Done("note added")
+    def note(self, s: Session, case: Case, text: str, now: datetime, actor: str, ico: bool = False) -> Done:
+        add_event(s, case, "ico_communication" if ico else "note", now, {"text": text}, actor=actor)
+        return Done("ICO communication recorded" if ico else "note added")
 
     def _require_open(self, case: Case) -> None:
         if case.status not in (OPEN,):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -238,3 +239,41 @@ def test_requester_text_never_injects_headers(mailbox, smtp, make_app):
     assert ack.rcpt_tos == ["priya@example.org"] and ack.message["Bcc"] is None
     head = ack.data.split(b"\r\n\r\n", 1)[0]
     assert b"\nBcc:" not in head.replace(b"\r\n ", b" ")
+
+
+def test_reuse_request_and_transfer_notices_are_delivered_threaded(mailbox, smtp, tmp_path):
+    config = write_config(tmp_path, mailbox, smtp)
+    mailbox.append(request(msgid="<reuse@example.org>", subject="Republishing your data",
+                           body="Can I republish the spreadsheet you sent me (FOI-2025-00044) on our website?\n\n"
+                                "Esther Obi\n"))
+    mailbox.append(request(msgid="<wrong@example.org>", subject="Ambulance fleet",
+                           body="Please provide the number of ambulances in the regional fleet.\n\nPriya Natarajan\n"))
+    act(config, "poll", "--once")
+    reuse, ack = smtp.messages
+    assert reuse.message["In-Reply-To"] == "<reuse@example.org>" and "re-use" in text(reuse).lower()
+    assert act(config, "case", "FOI-2026-00002", "transfer", "--to", "the regional ambulance service",
+               "--contact", "foi@ambulance.example.nhs.uk") == 0
+    transfer = smtp.messages[-1]
+    assert transfer.message["In-Reply-To"] == "<wrong@example.org>"
+    assert ack.message["Message-ID"] in transfer.message["References"]  # the whole exchange, in one thread
+    assert "regional ambulance service" in text(transfer) and "foi@ambulance.example.nhs.uk" in text(transfer)
+    assert transfer.message["Auto-Submitted"] == "auto-replied"
+
+
+def test_monitoring_figures_count_on_time_late_reviews_and_ico(mailbox, smtp, tmp_path, capsys):
+    config = write_config(tmp_path, mailbox, smtp)
+    mailbox.append(request(msgid="<a@example.org>"), when=datetime(2026, 9, 1, 9, 0, tzinfo=UTC))
+    mailbox.append(request(msgid="<b@example.org>", subject="Beds"), when=datetime(2026, 9, 2, 9, 0, tzinfo=UTC))
+    act(config, "poll", "--once")
+    # A: received Tue 1 Sep 2026, due Tue 29 Sep; answered on 20 Sep. B: due Wed 30 Sep; answered 9 Oct.
+    assert act(config, "case", "FOI-2026-00001", "respond", "--outcome", "granted", "--sent-on", "2026-09-20") == 0
+    assert act(config, "case", "FOI-2026-00002", "respond", "--outcome", "part", "--exemption", "s43",
+               "--sent-on", "2026-10-09", "--late-reason", "third-party consultation") == 0
+    assert act(config, "case", "FOI-2026-00002", "note", "--ico", "ICO asked for our submissions") == 0
+    capsys.readouterr()
+    assert act(config, "report", "--from", "2026-09-01", "--to", "2026-09-30", "--json") == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["received"] == 2 and figures["responded_in_time"] == 1
+    assert [r["reason"] for r in figures["responded_late"]] == ["third-party consultation"]
+    assert figures["exemptions"] == {"43": 1}
+    assert figures["ico_communications"] == 1
