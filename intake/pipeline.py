@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ def describe(subject: str, questions: list[str]) -> str | None:
     """Policy 7.5's "description of the information": the subject and the questions asked."""
     text = "; ".join([subject, *questions]) if questions else subject
     return text[:2000] or None
+
+
+_MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 
 
 class SourceUnavailable(Exception):
@@ -224,6 +228,8 @@ class Intake:
             msg.status = MessageStatus.IGNORED
             report.ignored += 1
             log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
+            if triage.kind == "bounce":
+                self._record_bounce(s, msg)
             return
         linked = self._linked_case(s, parsed, triage)
         # On a case, a reply attaches; a review, a re-use request or a new request opens its own case.
@@ -237,6 +243,18 @@ class Intake:
             msg.status = MessageStatus.PROCESSED  # routine business: general enquiries queue
             return
         self._open_case(s, msg, parsed, triage, linked, report)
+
+    def _record_bounce(self, s: Session, msg: Message) -> None:
+        """A bounce of one of our notices goes on its case: the requester's address may not work."""
+        ids = set(_MESSAGE_IDS.findall(msg.raw.decode("ascii", "replace")))
+        if not ids:
+            return
+        for notice in s.scalars(select(Notice).where(Notice.message_id.in_(ids))):
+            if notice.case is not None:
+                add_event(s, notice.case, "notice_bounced", msg.arrived_at,
+                          {"notice": notice.kind, "to": notice.to_address, "message": msg.id})
+                log.warning("notice %s (%s) to %s bounced; recorded on %s", notice.id, notice.kind,
+                            notice.to_address, notice.case.reference)
 
     def _fill_headers(self, msg: Message) -> None:
         try:
@@ -281,7 +299,8 @@ class Intake:
             status=OPEN,
             kind=triage.kind, regime=triage.regime, flags=triage.flags,
             initial_received_at=initial, received_at=msg.arrived_at,
-            requester_name=triage.name, requester_email=triage.address,
+            requester_name=triage.name,
+            requester_email=triage.address if triage.address and "@" in triage.address else None,
             requester_address=triage.address, requester_postal_address=triage.postal_address,
             requester_social_handle=triage.social_handle,
             description=describe(parsed.subject, triage.questions), questions=triage.questions,

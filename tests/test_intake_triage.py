@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from intake.caselog import Case, Message, MessageStatus
+from tests.conftest import FOI
 from tests.mail import request
 
 NAMELESS = "how much did the ICB spend on management consultants in 2025?\n"
@@ -148,3 +149,19 @@ def test_a_new_request_in_a_reply_opens_a_new_case_linked_to_the_old(mailbox, sm
     assert report.cases_opened == [second.reference] and second.reference != first.reference
     with app.sessions() as s:
         assert s.get(Case, second.id).events[0].data["related_to"] == first.reference
+
+
+def test_a_bounced_notice_is_recorded_on_its_case(mailbox, smtp, make_app):
+    mailbox.append(request(sender="Priya Natarajan <priya@nowhere.example>"))
+    app = make_app()
+    app.poll_and_flush()
+    ack = smtp.messages[0].message
+    bounce = (b"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nTo: " + FOI.encode() +
+              b"\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example.org>\r\n"
+              b"Content-Type: text/plain\r\n\r\nThis is the mail system. Your message could not be delivered.\r\n"
+              b"Message-ID: " + ack["Message-ID"].encode() + b"\r\n")
+    mailbox.append(bounce)
+    report, flushed = app.poll_and_flush()
+    assert report.ignored == 1 and flushed.sent == 0  # never answered
+    [case] = cases(app)
+    assert "notice_bounced" in case_events(app, case.reference)
