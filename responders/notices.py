@@ -48,7 +48,7 @@ def compose(renderer: Renderer, template: str, context: dict[str, Any], *, sende
     msg["Subject"] = safe_header(subject, 250)
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
-        msg["References"] = " ".join((*references, in_reply_to)[-10:])
+        msg["References"] = " ".join(list(dict.fromkeys((*references, in_reply_to)))[-10:])
     msg["Auto-Submitted"] = "auto-replied"  # RFC 3834: robots must not answer this
     msg["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office back to us
     msg.set_content(text)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 REQUESTER_NOTICES = frozenset({"acknowledgement", "clarification", "fees", "extension", "sar_notice",
                                "review_acknowledgement", "reuse_acknowledgement", "lapse", "transfer"})
 INTERNAL_SUBJECTS = {
-    "media_alert": "Media request {reference}: sign-off needed before the response goes",
+    "media_alert": "Media request {reference}: Communications sign-off needed",
     "reminder": "Reminder: {reference} due {due}",
     "overdue": "OVERDUE: {reference} was due {due}",
     "digest": "FOI daily digest {today}",

@@ -41,7 +41,7 @@ def test_plain_request_opens_one_case_and_sends_one_acknowledgement(mailbox, smt
     assert msg["Subject"] == "[FOI-2026-00001] Re: Waiting times"
     assert msg["From"].addresses[0].addr_spec == FOI
     assert msg["In-Reply-To"] == "<req-1@example.org>"
-    assert "<req-1@example.org>" in msg["References"]
+    assert msg["References"] == "<req-1@example.org>"  # the thread, each message once
     assert msg["Auto-Submitted"] == "auto-replied"
     assert msg["Message-ID"] and msg["Message-ID"] != "<req-1@example.org>"
     text = msg.get_body(("plain",)).get_content()
