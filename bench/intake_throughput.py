@@ -16,11 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from classifier.evaluation import synthetic_requests  # noqa: E402
-from intake.app import build  # noqa: E402
-from intake.cli import demo_settings  # noqa: E402
+from classifier.evaluation import synthetic_requests
+from intake.app import build
+from intake.cli import demo_settings
 
 
 def main() -> int:

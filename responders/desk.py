@@ -378,7 +378,8 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
             if clock.lapses_on and clock.lapses_on <= _calendar(settings).add_working_days(today, 10):
                 lapsing.append({**row, "note": f"lapses on {clock.lapses_on:%d %b %Y}"})
         elif clock.working_days_remaining is not None and clock.working_days_remaining <= 5:
-            due_soon.append({**row, "note": f"{clock.working_days_remaining} working days left"})
+            left = clock.working_days_remaining
+            due_soon.append({**row, "note": f"{left} working day{'' if left == 1 else 's'} left"})
     people = [{"id": m.id, "subject": m.subject, "problem": m.problem, "received": m.arrived_at}
               for m in s.scalars(select(Message).where(Message.status == MessageStatus.NEEDS_PERSON)
                                  .order_by(Message.id))]
