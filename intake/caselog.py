@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
     Integer,
@@ -70,8 +74,9 @@ class MailboxCursor(Base):
 
     __tablename__ = "mailbox_cursors"
     source: Mapped[str] = mapped_column(String(255), primary_key=True)
-    uidvalidity: Mapped[int | None]
-    last_uid: Mapped[int] = mapped_column(default=0)
+    # IMAP UIDs and UIDVALIDITY are unsigned 32-bit: too big for a signed INTEGER column.
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -82,7 +87,7 @@ class Message(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(255))
     source_uid: Mapped[str] = mapped_column(String(255))
-    uidvalidity: Mapped[int | None]
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     # Message-ID plus a hash of the body: recognises a message again after a UIDVALIDITY reset.
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     message_id: Mapped[str | None] = mapped_column(String(998))
@@ -210,8 +215,21 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Create or upgrade the case log to the current schema (Alembic migrations, in one transaction)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
