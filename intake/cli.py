@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from classifier import Classifier, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
-from intake import deadline_cli, desk_cli
+from intake import deadline_cli, desk_cli, ops_cli
 from intake.app import build, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.cases import case_json
@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--blank", action="store_true", help="rules only, without the statistical model")
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
+    ops_cli.add_parsers(sub)
     return p
 
 
@@ -172,7 +173,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
-            "daily": desk_cli.run_daily, "report": desk_cli.run_report}
+            "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
+            "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"

@@ -1,0 +1,148 @@
+"""Commands for whoever runs it at 3 a.m.: status, the outbox, and messages that need a person."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+
+from config.settings import Settings
+from intake.app import App, build
+from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
+
+EXIT_OK, EXIT_FAILURE = 0, 1
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    status = sub.add_parser("status", help="mailbox cursor, message and outbox counts, held notices")
+    status.add_argument("--json", action="store_true")
+    outbox = sub.add_parser("outbox", help="list notices, or retry one that was held")
+    osub = outbox.add_subparsers(dest="outbox_command", required=True)
+    olist = osub.add_parser("list")
+    olist.add_argument("--status", choices=(NoticeStatus.PENDING, NoticeStatus.SENDING, NoticeStatus.SENT,
+                                            NoticeStatus.HELD))
+    osub.add_parser("retry", help="send a held notice again at the next flush").add_argument("id", type=int)
+    messages = sub.add_parser("messages", help="messages that need a person: list, export, reprocess")
+    msub = messages.add_subparsers(dest="messages_command", required=True)
+    msub.add_parser("list", help="messages needing a person")
+    export = msub.add_parser("export", help="write a message's raw bytes to a file (it holds personal data)")
+    export.add_argument("id", type=int)
+    export.add_argument("file", type=Path)
+    msub.add_parser("reprocess", help="classify a needs-a-person message again at the next poll").add_argument(
+        "id", type=int)
+
+
+def _app(settings: Settings) -> App | None:
+    app = build(settings, create=False)
+    with app.sessions() as s:
+        if not inspect(s.get_bind()).has_table("messages"):
+            print("foi-intake: the database has no case log yet: run `foi-intake init`", file=sys.stderr)
+            app.close()
+            return None
+    return app
+
+
+def run_status(settings: Settings, args: argparse.Namespace) -> int:
+    app = _app(settings)
+    if app is None:
+        return EXIT_FAILURE
+    with app.sessions() as s:
+
+        def counts(model: type[Any], column: Any) -> dict[str, int]:
+            rows = s.execute(select(column, func.count()).select_from(model).group_by(column)).all()
+            return {str(k): int(v) for k, v in rows}
+
+        data = {
+            "mailboxes": [{"source": c.source, "uidvalidity": c.uidvalidity, "last_uid": c.last_uid,
+                           "updated_at": c.updated_at.isoformat()} for c in s.scalars(select(MailboxCursor))],
+            "messages": counts(Message, Message.status),
+            "cases": counts(Case, Case.status),
+            "notices": counts(Notice, Notice.status),
+            "held": [{"id": n.id, "kind": n.kind, "to": n.to_address, "error": n.last_error}
+                     for n in s.scalars(select(Notice).where(Notice.status == NoticeStatus.HELD))],
+        }
+    app.close()
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    for m in data["mailboxes"]:
+        print(f"mailbox {m['source']}: last UID {m['last_uid']} (UIDVALIDITY {m['uidvalidity']}), "
+              f"read {m['updated_at']}")
+    for key in ("messages", "cases", "notices"):
+        print(f"{key}: " + (", ".join(f"{k} {v}" for k, v in sorted(data[key].items())) or "none"))
+    for n in data["held"]:
+        print(f"  held notice {n['id']} ({n['kind']} to {n['to']}): {n['error']}  → foi-intake outbox retry {n['id']}")
+    if data["messages"].get(MessageStatus.NEEDS_PERSON):
+        print("  messages needing a person: foi-intake messages list")
+    return EXIT_OK
+
+
+def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
+    app = _app(settings)
+    if app is None:
+        return EXIT_FAILURE
+    try:
+        with app.sessions() as s:
+            if args.outbox_command == "list":
+                query = select(Notice).order_by(Notice.id)
+                if args.status:
+                    query = query.where(Notice.status == args.status)
+                for n in s.scalars(query):
+                    case = n.case.reference if n.case else "-"
+                    print(f"{n.id:>6} {n.status:<8} {n.kind:<22} {case:<16} to {n.to_address}  attempts {n.attempts}"
+                          + (f"  last error: {n.last_error}" if n.last_error else ""))
+                return EXIT_OK
+            notice = s.get(Notice, args.id)
+            if notice is None or notice.status not in (NoticeStatus.HELD, NoticeStatus.PENDING):
+                print(f"foi-intake: notice {args.id} is not held or pending", file=sys.stderr)
+                return EXIT_FAILURE
+            notice.status, notice.attempts, notice.next_attempt_at = NoticeStatus.PENDING, 0, utcnow()
+            s.commit()
+        flushed = app.outbox.flush()
+        print(f"notice {args.id}: sent {flushed.sent}, waiting to retry {flushed.retrying}, held {flushed.held}")
+        return EXIT_OK
+    finally:
+        app.close()
+
+
+def run_messages(settings: Settings, args: argparse.Namespace) -> int:
+    app = _app(settings)
+    if app is None:
+        return EXIT_FAILURE
+    try:
+        with app.sessions() as s:
+            if args.messages_command == "list":
+                for m in s.scalars(select(Message).where(Message.status == MessageStatus.NEEDS_PERSON)
+                                   .order_by(Message.id)):
+                    print(f"{m.id:>6} {m.arrived_at:%Y-%m-%d %H:%M} {m.size:>9} bytes  {m.from_address or '-'}  "
+                          f"{m.subject or '(no subject)'!r}: {m.problem}  [in {m.filed_in or 'the inbox'}]")
+                return EXIT_OK
+            message = s.get(Message, args.id)
+            if message is None:
+                print(f"foi-intake: no message {args.id}", file=sys.stderr)
+                return EXIT_FAILURE
+            if args.messages_command == "export":
+                args.file.write_bytes(message.raw)
+                args.file.chmod(0o600)  # personal data: readable by its owner only
+                note = "" if message.raw_is_complete else " (headers only: the full message is on the server)"
+                print(f"message {message.id} written to {args.file}{note}")
+                return EXIT_OK
+            # Reprocess: only what never became a case or a notice, so nothing is answered twice.
+            if message.status != MessageStatus.NEEDS_PERSON or message.case_id is not None:
+                print(f"foi-intake: message {message.id} is {message.status}; only a message needing a person "
+                      "with no case can be reprocessed", file=sys.stderr)
+                return EXIT_FAILURE
+            if not message.raw_is_complete:
+                print(f"foi-intake: message {message.id} was too large to fetch; raise mailbox.max_message_bytes "
+                      "or handle it by hand", file=sys.stderr)
+                return EXIT_FAILURE
+            message.status, message.problem = MessageStatus.RECEIVED, None
+            s.commit()
+            print(f"message {message.id} will be classified again at the next poll")
+            return EXIT_OK
+    finally:
+        app.close()

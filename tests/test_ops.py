@@ -1,0 +1,58 @@
+"""The operator's commands, against the real servers: status, held notices, messages for a person."""
+
+from __future__ import annotations
+
+import json
+
+from intake import cli
+from tests.conftest import write_config
+from tests.mail import request
+
+
+def act(config, *argv: str) -> int:
+    return cli.main(["--config", str(config), *argv])
+
+
+def test_status_before_init_says_what_to_do(tmp_path, mailbox, smtp, capsys):
+    config = write_config(tmp_path, mailbox, smtp)
+    assert act(config, "status") == 1
+    assert "foi-intake init" in capsys.readouterr().err
+
+
+def test_a_held_notice_is_listed_and_retried_once_smtp_is_back(tmp_path, mailbox, smtp, capsys):
+    config = write_config(tmp_path, mailbox, smtp)
+    smtp_section = f'port = {smtp.port}\ntls = "none"'
+    config.write_text(config.read_text().replace(smtp_section, smtp_section + "\nmax_attempts = 1"))
+    smtp.stop()
+    mailbox.append(request())
+    assert act(config, "poll", "--once") == 0
+    capsys.readouterr()
+    assert act(config, "status", "--json") == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["notices"] == {"held": 1} and status["held"][0]["kind"] == "acknowledgement"
+    assert status["mailboxes"][0]["last_uid"] == 1
+    smtp.start()
+    notice_id = status["held"][0]["id"]
+    assert act(config, "outbox", "retry", str(notice_id)) == 0
+    assert len(smtp.messages) == 1
+    assert act(config, "outbox", "retry", str(notice_id)) == 1  # already sent: nothing to retry
+    assert len(smtp.messages) == 1
+
+
+def test_messages_for_a_person_can_be_listed_exported_and_reprocessed(tmp_path, mailbox, smtp, capsys):
+    config = write_config(tmp_path, mailbox, smtp)
+    garbage = b"\x01\x02 not an email at all \xff\r\n"
+    mailbox.append(garbage)
+    act(config, "poll", "--once")
+    capsys.readouterr()
+    assert act(config, "messages", "list") == 0
+    listing = capsys.readouterr().out
+    assert "unparseable" in listing and "FOI/Needs a person" in listing
+    out = tmp_path / "m.eml"
+    assert act(config, "messages", "export", "1", str(out)) == 0
+    assert out.read_bytes() == garbage and oct(out.stat().st_mode & 0o777) == "0o600"
+    assert act(config, "messages", "reprocess", "1") == 0
+    assert act(config, "poll", "--once") == 0  # still unparseable: back to a person, no case, no reply
+    capsys.readouterr()
+    act(config, "messages", "list")
+    assert "unparseable" in capsys.readouterr().out and smtp.messages == []
