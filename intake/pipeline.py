@@ -253,8 +253,8 @@ class Intake:
             if notice.case is not None:
                 add_event(s, notice.case, "notice_bounced", msg.arrived_at,
                           {"notice": notice.kind, "to": notice.to_address, "message": msg.id})
-                log.warning("notice %s (%s) to %s bounced; recorded on %s", notice.id, notice.kind,
-                            notice.to_address, notice.case.reference)
+                log.warning("notice %s (%s) bounced; recorded on %s", notice.id, notice.kind,
+                            notice.case.reference)
 
     def _fill_headers(self, msg: Message) -> None:
         try:

@@ -18,6 +18,9 @@ from imapclient.exceptions import IMAPClientError
 from config.settings import Mailbox
 
 log = logging.getLogger(__name__)
+# imapclient's DEBUG output is the protocol trace: whole message bodies. Never in our logs, even with -v.
+logging.getLogger("imapclient").setLevel(logging.INFO)
+logging.getLogger("imapclient.imaplib").setLevel(logging.WARNING)
 
 # Errors after which a fresh connection may succeed (dropped link, server restart, timeout).
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, socket.timeout, IMAPClientError,

@@ -92,7 +92,7 @@ class Notifier:
             return Queued(None, "already queued")
         why_not = self._why_not(s, case, to, internal, now)
         if why_not:
-            add_event(s, case, "notice_suppressed", now, {"notice": kind, "why": why_not})
+            add_event(s, case, "notice_suppressed", now, {"notice": kind, "to": to, "why": why_not})
             log.warning("%s for %s not queued: %s", kind, case.reference, why_not)
             return Queued(None, why_not)
         context = {"org": organisation_context(self.settings),
@@ -120,7 +120,7 @@ class Notifier:
             Notice.to_address == to, Notice.kind.in_(REQUESTER_NOTICES),
             Notice.created_at >= now - timedelta(days=1)))
         if (recent or 0) >= limit:
-            return f"{recent} automatic notices to {to} in the last 24 hours (limit {limit})"
+            return f"{recent} automatic notices to this address in the last 24 hours (limit {limit})"
         return None
 
     def _thread(self, s: Session, case: Case) -> tuple[str | None, tuple[str, ...]]:

@@ -72,9 +72,9 @@ class SmtpTransport:
                 code, _ = client.mail(sender)
                 if code != 250:
                     raise NotSent(f"MAIL FROM refused: {code}")
-                code, resp = client.rcpt(recipient)
+                code, _ = client.rcpt(recipient)
                 if code not in (250, 251):
-                    raise NotSent(f"RCPT TO refused: {code} {resp[:200]!r}")
+                    raise NotSent(f"RCPT TO refused: {code}")  # the reply echoes the address: not for logs
             except (OSError, smtplib.SMTPException) as exc:
                 raise NotSent(f"{type(exc).__name__}: {exc}") from exc
             try:

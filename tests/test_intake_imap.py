@@ -263,3 +263,21 @@ def test_demo_runs_on_the_embedded_default(capsys, monkeypatch, tmp_path: Path):
     assert {p.name.split("-", 1)[1] for p in sent} == {"acknowledgement.eml", "clarification.eml",
                                                         "media_alert.eml", "sar_notice.eml"}
     assert "FOI/Subject access" in out and "FOI/Not FOI" in out
+
+
+def test_logs_carry_no_message_body_and_no_requester_address(mailbox, smtp, make_app, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    secret = "my neighbour's diagnosis of xylophonitis"
+    mailbox.append(request(sender="Priya Natarajan <priya.private@example.org>",
+                           body=f"Please provide the number of referrals in 2025 ({secret}).\n\nPriya Natarajan\n"))
+    mailbox.append(request(sender="bluebird1987@example.com", body=f"how many? {secret}\n"))
+    for path in sorted((SHARED / "corpus" / "flanker").glob("*.eml"))[:12]:
+        mailbox.append(path.read_bytes())
+    smtp.stop()  # failures are logged too
+    app = make_app()
+    app.poll_and_flush()
+    assert caplog.records
+    assert secret not in caplog.text and "xylophonitis" not in caplog.text
+    assert "priya.private@example.org" not in caplog.text and "bluebird1987" not in caplog.text
