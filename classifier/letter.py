@@ -14,7 +14,7 @@ _FORWARD_MARK = re.compile(
     r"^[ \t>]*(?:-{3,}\s*(?:Forwarded message|Original Message|Forwarded by)[^\n]*-*"
     r"|Begin forwarded message:"
     r"|_{10,}"
-    r"|From:[ \t]*[^\n]+\n[ \t>]*(?:Sent|Date):[^\n]+)",
+    r"|From:[ \t]*[^\n]+\n(?:[ \t>]*\n)*[ \t>]*(?:Sent|Date):[^\n]+)",  # HTML forwards put blank lines between
     re.I | re.M)
 _QUOTE_INTRO = re.compile(r"^[ \t]*On\b[^\n]{0,200}\bwrote:[ \t]*$|^[ \t]*Ar\b[^\n]{0,200}ysgrifennodd[^\n]*$",
                           re.I | re.M)
@@ -71,6 +71,28 @@ def parse_loose_date(value: str) -> date | None:
     return None
 
 
+def _forwarded_headers(text: str, start: int) -> tuple[dict[str, str], int]:
+    """The From/Sent/Subject block that follows a forward mark, and where the forwarded body starts."""
+    headers: dict[str, str] = {}
+    body_start = start
+    for m in _HEADER.finditer(text, start):
+        key = m.group(1).lower()
+        if m.start() > body_start + 400 or key in headers:
+            break  # one block right after the mark; a second "From:" starts the next forward
+        headers[key] = m.group(2).strip()
+        body_start = m.end()
+    return headers, body_start
+
+
+def _sender(value: str) -> tuple[str, str]:
+    """Name and address from a forwarded From line, also Outlook's unquoted "Desai, Priti <…>"."""
+    bracketed = re.search(r"<\s*([^<>@\s]+@[^<>\s]+)\s*>", value)
+    if bracketed:
+        return value[:bracketed.start()].strip(" \"'*"), bracketed.group(1).lower()
+    name, address = parseaddr(value)
+    return name.strip(" \"'*"), address.lower()
+
+
 def strip_quoted(text: str, keep_forwarded: bool = False) -> str:
     """Drop '>' lines and everything after 'On … wrote:' or an original-message marker.
 
@@ -96,25 +118,23 @@ def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], relay: bool 
         assert message is not None
         return Letter(text=msg.text[message.end():].strip(), from_name=name.group(1).strip() if name else "",
                       from_address=(email.group(1) or "").lower() if email else "", relayed=True)
-    domain = msg.from_address.rsplit("@", 1)[-1]
-    from_staff = any(domain == d or domain.endswith("." + d) for d in staff_domains)
-    mark = _FORWARD_MARK.search(msg.text)
-    if from_staff and mark:
-        original = msg.text[mark.start():]
-        headers: dict[str, str] = {}
-        body_start = 0
-        for m in _HEADER.finditer(original):
-            if m.start() > body_start + 400:
-                break  # headers sit in one block right after the mark
-            headers.setdefault(m.group(1).lower(), m.group(2).strip())
-            body_start = m.end()
-        name, address = parseaddr(headers.get("from") or headers.get("oddi wrth") or "")
-        when = parse_loose_date(headers.get("sent") or headers.get("date")
-                                or headers.get("anfonwyd") or "")
-        body = strip_quoted(original[body_start:]) if body_start else strip_quoted(original)
-        if address or name:
-            return Letter(text=body, from_name=name.strip().strip('"'), from_address=address.lower(),
-                          forwarded=True, original_date=when, wrapper=msg.text[:mark.start()])
+    def staff(address: str) -> bool:
+        domain = address.rsplit("@", 1)[-1]
+        return any(domain == d or domain.endswith("." + d) for d in staff_domains)
+
+    # A chain of forwards inside the organisation: the requester is the first outsider in it.
+    pos = 0
+    while staff(msg.from_address) and (mark := _FORWARD_MARK.search(msg.text, pos)):
+        headers, body_start = _forwarded_headers(msg.text, mark.start())
+        name, address = _sender(headers.get("from") or headers.get("oddi wrth") or "")
+        if not (address or name) or body_start <= pos:
+            break
+        if address and staff(address):
+            pos = body_start  # a colleague passed it on: look further down
+            continue
+        when = parse_loose_date(headers.get("sent") or headers.get("date") or headers.get("anfonwyd") or "")
+        return Letter(text=strip_quoted(msg.text[body_start:]), from_name=name, from_address=address,
+                      forwarded=True, original_date=when, wrapper=msg.text[:mark.start()])
     forwarding = bool(re.match(r"\s*(?:fw|fwd)\s*:", msg.subject, re.I))
     return Letter(text=strip_quoted(msg.text, keep_forwarded=forwarding) or msg.text, from_name=msg.from_name,
                   from_address=msg.from_address)

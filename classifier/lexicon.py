@@ -50,5 +50,6 @@ def _compile(phrases: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
 def _compile_fragments(fragments: tuple[str, ...]) -> re.Pattern[str]:
     # A space in a fragment matches any run of whitespace: mail wraps lines anywhere.
     body = "|".join("(?:" + f.replace(" ", r"\s+") + ")" for f in fragments)
-    # Every phrase starts a word: testing that first lets the engine skip mid-word positions fast.
-    return re.compile(r"(?<!\w)(?=\w)(?:" + body + ")" if body else r"(?!x)x", re.I)
+    # Every phrase starts and ends on a word boundary ("was late" must not match "was later");
+    # testing the start first lets the engine skip mid-word positions fast.
+    return re.compile(r"(?<!\w)(?=\w)(?:" + body + r")(?!\w)" if body else r"(?!x)x", re.I)

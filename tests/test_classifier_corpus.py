@@ -134,7 +134,7 @@ def test_public_no_false_media_or_sar_flags(public_report: Report) -> None:
 
 
 def test_corpus_is_fully_labelled(corpus: list[Example]) -> None:
-    assert len(corpus) == 288
+    assert len(corpus) >= 200  # issue 3: at least 200 labelled messages
     for ex in corpus:
         assert ex.expected["kind"] in KINDS, ex.name
         assert set(ex.expected["missing"]) <= {"name", "address", "description"}, ex.name

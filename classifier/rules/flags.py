@@ -44,8 +44,8 @@ class SubjectAccess(Rule):
             # "my late mother's records" is someone else's data (Access to Health Records Act).
             if third and m.group(0).lower() in third.lower():
                 continue
-            if re.search(r"\bnot\b[^.?!\n]{0,25}$", text[max(0, m.start() - 30):m.start()], re.I):
-                continue  # "I'm not asking about me specifically"
+            if NEGATED.search(text[max(0, m.start() - 40):m.start()]):
+                continue  # "I'm not asking about me specifically", "I don't need any information about me"
             triage.subject_access = True
             triage.because(self.name, "own personal data", m.group(0))
             return
@@ -63,6 +63,12 @@ class Environmental(Rule):
         if hits:
             triage.eir = True
             triage.because(self.name, "environmental information", ", ".join(sorted(hits)[:5]))
+
+
+# Just before a phrase, these take it back: "not a journalist", "no longer a reporter", "retired editor".
+_DENIED = re.compile(r"(?:\bnot|n't|\bno longer|\bnever|\bformer|\bretired|\bex-?)\s*(?:an?\s+)?(?:\w+\s+)?$", re.I)
+# Before a personal-data phrase, these deny it: "I'm not asking about me", "I don't need any information".
+NEGATED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout)\b[^.?!\n]{0,25}$", re.I)
 
 
 def _domain_is_news(domain: str, exact: tuple[str, ...], words: tuple[str, ...]) -> str | None:
@@ -91,24 +97,31 @@ class MediaRequest(Rule):
             triage.media, triage.media_outlet = True, domain
             triage.because(self.name, "news outlet", f"sender domain {domain} ({outlet})")
             return
-        signature = "\n".join(signature_lines(letter.text))
-        title = first_match(self.lexicon.pattern("media_titles.txt"), signature)
-        if title and not re.search(r"\b(?:former|retired|ex-)\s*\S*\s*" + re.escape(title), signature, re.I):
-            triage.media = True
-            triage.because(self.name, "journalist's title in the signature", title)
-            return
-        said = first_match(self.lexicon.pattern("media_phrases.txt"), letter.text)
-        if said:
-            triage.media = True
-            triage.because(self.name, "writes as a journalist", said)
+        sign_off = self.lexicon.pattern("sign_offs.txt")
+        signature = letter.text[len(without_signature(letter.text, sign_off)):]
+        for where, pattern, decision in ((signature, "media_titles.txt", "journalist's title in the signature"),
+                                         (letter.text, "media_phrases.txt", "writes as a journalist")):
+            for m in self.lexicon.pattern(pattern).finditer(where):
+                # "I'm not a journalist", "retired reporter": a person, not the press.
+                if not _DENIED.search(where[max(0, m.start() - 25):m.start()]):
+                    triage.media = True
+                    triage.because(self.name, decision, m.group(0))
+                    return
 
 
 # A named person: a title and a name ("Dr Marian Ellis", "Mrs Pryor"), or a relative named in full.
 _NAMED_PERSON = re.compile(
     r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Sir|Dame|Nurse)\.?\s+[A-Z][\w'’-]+"
     r"(?:\s+[A-Z][\w'’-]+)?"
-    r"|\b(?:my|his|her) (?:ex-partner|ex-wife|ex-husband|father|mother|dad|mum|son|daughter|brother|sister|"
-    r"neighbour|partner|wife|husband|grandmother|grandfather)\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+")
+    r"|\b(?i:my|his|her) (?:ex-partner|ex-wife|ex-husband|father|mother|dad|mum|brother|sister|"
+    r"neighbour|partner|wife|husband|grandmother|grandfather),?\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+")
+# The model sometimes calls a street or a postcode a PERSON: two or three plain words, no place words.
+_PERSON_LIKE = re.compile(r"^(?![^\n]*\b(?:Lane|Road|Street|Close|Drive|Avenue|Way|House|Park|Court|Place|Terrace|"
+                          r"Hospital|Surgery|Centre|Clinic|Ward|Unit)\b)[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,2}$")
+# "Dear Ms Desai": the person written to, not the subject of the request.
+_SALUTATION = re.compile(r"^\s*(?:dear|hi|hello|to)\b[^\n]*$", re.I | re.M)
+# A capitalised pair inside a sentence ("… that Fiona Darke, who was …"): worth asking the model about.
+_CAPITALISED_PAIR = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z'’-]+ [A-Z][a-z'’-]+")
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n\s*\n")
 _NAMES_ASKED = re.compile(r"\bnames\b|\b(?:their|his|her|the|with|and) (?:full )?name\b", re.I)
 _ORGS = re.compile(r"\b(?:compan(?:y|ies)|suppliers?|firms?|providers?|practices?|organisations?|contractors? "
@@ -122,7 +135,8 @@ class ThirdPartyPersonalData(Rule):
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
         if triage.kind not in ("foi_request", "reuse_request"):
             return
-        text = f"{msg.subject}\n{without_signature(letter.text, self.lexicon.pattern('sign_offs.txt'))}"
+        body = without_signature(letter.text, self.lexicon.pattern("sign_offs.txt"))
+        text = f"{msg.subject}\n{_SALUTATION.sub('', body)}"
         hit = first_match(self.lexicon.regex("third_party_phrases.txt"), text)
         topics, people = self.lexicon.regex("personal_topics.txt"), self.lexicon.regex("people_words.txt")
         own = (triage.name or "").lower()
@@ -131,11 +145,18 @@ class ThirdPartyPersonalData(Rule):
         for part in parts:
             if hit:
                 break
-            named = [n for n in _NAMED_PERSON.findall(part) if not own or own not in n.lower()]
             topic = topics.search(part)
+            named = [n for n in _NAMED_PERSON.findall(part) if not own or own not in n.lower()]
+            pairs = set(_CAPITALISED_PAIR.findall(part)) if topic and not named and not triage.subject_access else set()
+            if pairs and len(part) < 600:
+                # No title to go on: the statistical model (when installed) says which name is a person's.
+                named = [t for label, t in ctx.entities(part) if label == "PERSON" and t in pairs
+                         and _PERSON_LIKE.match(t) and (not own or own not in t.lower())]
+            asked = _NAMES_ASKED.search(part)
             if named and topic:
                 hit = f"{named[0]} … {topic.group(0)}"
-            elif _NAMES_ASKED.search(part) and (group := people.search(part)) and not _ORGS.search(part):
+            elif (asked and not NEGATED.search(part[max(0, asked.start() - 40):asked.start()])
+                  and (group := people.search(part)) and not _ORGS.search(part)):
                 hit = f"names of {group.group(0)}"
         if hit:
             triage.third_party_personal_data = True

@@ -146,6 +146,7 @@ class GeneralEnquiry(Rule):
         routine = (first_match(self.lexicon.regex("navigation_phrases.txt"), text)
                    or first_match(self.lexicon.regex("routine_phrases.txt"), text))
         asks = self.lexicon.pattern("request_phrases.txt").search(letter.text)
-        if routine and not triage.questions and not asks:
+        # A short routine question ("can you tell me which chemists are open?") is still routine.
+        if routine and not triage.questions and (not asks or len(letter.text.split()) < 60):
             triage.kind = "general_enquiry"
             triage.because(self.name, "routine business", routine)

@@ -21,7 +21,7 @@ _SOCIAL = re.compile(r"(?:twitter|x\.com|instagram|facebook|bluesky|mastodon|thr
                      r"|(?<![\w.])@([A-Za-z]\w{1,30})\b(?!\.)", re.I)
 # A solicitor or advocate writing for someone: the applicant is the person they act for.
 _ON_BEHALF = re.compile(r"(?i:our client|my client|on behalf of|acting for|we act for)[:\s]+"
-                        r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
+                        r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+)?([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3})")
 _MY_NAME = re.compile(r"\bmy (?:full |real |legal |actual |proper )?name is ([^\W\d_][^\n,.;]{2,60})", re.I)
 
 
@@ -36,7 +36,10 @@ def name_without_model(letter: Letter, sign_off: re.Pattern[str]) -> bool:
 
 
 def strip_title(name: str) -> str:
-    name = _TITLES.sub("", name.strip().strip("\"'")).strip()
+    name = re.split(r"\s+(?:\||-|–|—|/)\s+|\s+\(", name.strip().strip("\"'"))[0]  # "Josh Penrose | Cloudline"
+    name = _TITLES.sub("", name).strip()
+    if name.isupper() and len(name) > 3:  # "DAVE MCKENZIE"
+        name = " ".join(w.capitalize() if not w.startswith("MC") else "Mc" + w[2:].capitalize() for w in name.split())
     # Outlook's "Surname, Forename" becomes "Forename Surname".
     parts = [p.strip() for p in name.split(",")]
     return f"{parts[1]} {parts[0]}" if len(parts) == 2 and all(parts) and " " not in parts[0] else name
@@ -88,9 +91,9 @@ def sign_off_name(text: str, sign_off: re.Pattern[str]) -> str | None:
         rest = line[m.end():].strip(" ,.-")
         if rest:
             return rest
-        for follow in lines[i + 1:i + 4]:
-            if follow:
-                return follow.strip(" ,.")
+        following = [f.strip(" ,.") for f in lines[i + 1:i + 5] if f][:2]
+        # "Josh" then "Josh Penrose": the full form wins.
+        return next((f for f in following if is_full_name(f)), following[0] if following else None)
     return None
 
 
@@ -104,6 +107,7 @@ class RequesterName(Rule):
 
         def pseudonym(name: str) -> bool:
             forms = {re.sub(r"^(?:a|an|the)\s+", "", n.lower()).strip(" .") for n in (name, strip_title(name))}
+            forms |= {re.sub(r"\s+[a-z]\.?(?=\s)", "", f) for f in forms}  # "Homer J. Simpson"
             return any(n in pseudonyms or n.startswith(("concerned ", "worried ", "angry ", "frustrated "))
                        for n in forms)
 
