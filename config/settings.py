@@ -84,6 +84,9 @@ class Clock:
     # FOIA s.1(3), s.10(6)(b): "afresh" is the statute; "resume" is policy 14.2's variant.
     clarification_restart: str = "afresh"
     extra_non_working_days: tuple[date, ...] = ()
+    # Office closures (a Christmas shutdown): working days in law, so they never move a due date;
+    # they only bring reminders forward (the team has fewer days than the statute counts).
+    closure_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,13 +314,15 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
                         outbox_seconds=sc.int("outbox_seconds", 60, minimum=1))
 
     c = _Reader(_section(data, "clock", required=False), "clock",
-                {"clarification_restart", "extra_non_working_days"})
-    extra = c.table.get("extra_non_working_days", [])
-    if not isinstance(extra, list) or not all(isinstance(x, date) for x in extra):
-        raise ConfigError("clock.extra_non_working_days", "expected a list of TOML dates (2027-01-04)")
+                {"clarification_restart", "extra_non_working_days", "closure_days"})
+    dates = {}
+    for key in ("extra_non_working_days", "closure_days"):
+        value = c.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, date) for x in value):
+            raise ConfigError(f"clock.{key}", "expected a list of TOML dates (2027-01-04)")
+        dates[key] = tuple(value)
     clock = Clock(clarification_restart=c.str("clarification_restart", "afresh",
-                                              choices=("afresh", "resume")),
-                  extra_non_working_days=tuple(extra))
+                                              choices=("afresh", "resume")), **dates)
 
     defaults = Responders()
     rs = _Reader(_section(data, "responders", required=False), "responders",

@@ -284,6 +284,12 @@ class Desk:
 
     # -- every day --------------------------------------------------------------------------------
 
+    def open_days_left(self, today: date, due: date, working_days_left: int) -> int:
+        """Working days left on which the office is open: closure days count in law, not for the team."""
+        closed = sum(1 for d in self.settings.clock.closure_days
+                     if today < d <= due and _calendar(self.settings).is_working_day(d))
+        return max(working_days_left - closed, 0)
+
     def daily(self, s: Session, now: datetime) -> dict[str, int]:
         """Lapses, reminders, overdue alerts and the digest; safe to run more than once a day."""
         today = now.date()
@@ -305,12 +311,12 @@ class Desk:
                                         extra={"days_late": days_late})
                 counts["overdue"] += q.notice_id is not None
             elif clock.state == "running" and clock.working_days_remaining is not None and clock.due:
+                left = self.open_days_left(today, clock.due, clock.working_days_remaining)
                 for n in sorted(self.settings.responders.reminder_days):
-                    if clock.working_days_remaining <= n:
+                    if left <= n:
                         q = self.notifier.queue(s, case, "reminder", now=now,
                                                 key=f"reminder:{case.reference}:{clock.due}:{n}",
-                                                extra={"days_left": clock.working_days_remaining,
-                                                       "state": clock.state})
+                                                extra={"days_left": left, "state": clock.state})
                         counts["reminders"] += q.notice_id is not None
                         break
         q = self.notifier.queue_digest(s, digest_context(s, self.settings, today), now=now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from intake import cli
 from intake.app import App
 from intake.caselog import Case, Notice
+from intake.cases import case_clock
 from tests.conftest import COMMS, DSP, SHARED, Mailbox, settings_for, write_config
 from tests.mail import request
 from tests.servers import Received, SmtpServer
@@ -277,3 +278,23 @@ def test_monitoring_figures_count_on_time_late_reviews_and_ico(mailbox, smtp, tm
     assert [r["reason"] for r in figures["responded_late"]] == ["third-party consultation"]
     assert figures["exemptions"] == {"43": 1}
     assert figures["ico_communications"] == 1
+
+
+def test_office_closure_days_bring_reminders_forward_but_never_move_the_due_date(mailbox, smtp, tmp_path,
+                                                                                  make_app):
+    # Received Mon 2 Nov 2026, due Tue 1 Dec. On Fri 20 Nov six working days are left (23-27 Nov, 1 Dec;
+    # 30 Nov is St Andrew's Day): no reminder. With the office closed on 23 and 24 Nov only four are.
+    mailbox.append(request(msgid="<closure@example.org>"), when=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    plain = make_app(settings_for(tmp_path / "a", mailbox, smtp, queues={"file_messages": False}))
+    plain.poll_and_flush()
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    with plain.sessions() as s:
+        assert plain.intake.desk.daily(s, now)["reminders"] == 0
+    closed = make_app(settings_for(tmp_path / "b", mailbox, smtp, queues={"file_messages": False},
+                                   clock={"closure_days": [date(2026, 11, 23), date(2026, 11, 24)]}))
+    closed.poll_and_flush()
+    with closed.sessions() as s:
+        assert closed.intake.desk.daily(s, now)["reminders"] == 1
+        s.commit()
+        [case] = s.scalars(select(Case)).all()
+        assert case_clock(case, closed.settings).due == date(2026, 12, 1)  # the statutory date stands
