@@ -232,8 +232,10 @@ class Intake:
                 self._record_bounce(s, msg)
             return
         linked = self._linked_case(s, parsed, triage)
-        # On a case, a reply attaches; a review, a re-use request or a new request opens its own case.
-        if linked is not None and triage.kind not in CASE_KINDS:
+        # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
+        # except that whatever answers our request for clarification is the answer (s.1(3)).
+        answers_us = linked is not None and linked.status == AWAITING_CLARIFICATION and triage.kind == "foi_request"
+        if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
             self._attach(s, msg, linked, triage, report)
             return
         if triage.kind == "clarification_reply":

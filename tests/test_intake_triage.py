@@ -165,3 +165,18 @@ def test_a_bounced_notice_is_recorded_on_its_case(mailbox, smtp, make_app):
     assert report.ignored == 1 and flushed.sent == 0  # never answered
     [case] = cases(app)
     assert "notice_bounced" in case_events(app, case.reference)
+
+
+def test_a_restated_request_answering_our_clarification_attaches_to_its_case(mailbox, smtp, make_app):
+    mailbox.append(request(sender="bluebird1987@example.com", body=NAMELESS))
+    app = make_app()
+    app.poll_and_flush()
+    notice = smtp.messages[0].message
+    mailbox.append(request(sender="bluebird1987@example.com", subject="consultants",
+                           headers={"In-Reply-To": notice["Message-ID"]},
+                           body="Please provide the ICB's spend on management consultants in 2025.\n\n"
+                                "Kind regards,\nJordan Blake\n"))
+    report, _ = app.poll_and_flush()
+    assert report.cases_opened == [] and report.attached == 1
+    [case] = cases(app)
+    assert case.status == "open" and case.requester_name == "Jordan Blake"
