@@ -11,6 +11,7 @@ from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
@@ -53,6 +54,20 @@ def build(settings: Settings, create: bool = True) -> App:
     archive = (lambda raw: intake.source.append(sent, raw)) if sent else None
     return App(settings, sessions, intake, Outbox(settings.smtp, sessions, settings.organisation.foi_address,
                                                   archive=archive))
+
+
+class NotInitialised(Exception):
+    """The configured database has no case log yet."""
+
+
+def open_existing(settings: Settings) -> App:
+    """The app over a database that `foi-intake init` (or a poll) has already created."""
+    app = build(settings, create=False)
+    with app.sessions() as s:
+        if not inspect(s.get_bind()).has_table("messages"):
+            app.close()
+            raise NotInitialised(f"{settings.database.url} has no case log yet: run `foi-intake init`")
+    return app
 
 
 def run_forever(app: App) -> int:

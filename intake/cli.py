@@ -21,7 +21,7 @@ from sqlalchemy import select
 from classifier import Classifier, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
 from intake import deadline_cli, desk_cli, ops_cli
-from intake.app import build, run_forever
+from intake.app import NotInitialised, build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.cases import case_json
 from intake.parse import ParseError
@@ -77,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"foi-intake: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except NotInitialised as exc:
+        print(f"foi-intake: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except SourceUnavailable as exc:
         print(f"foi-intake: mailbox unavailable: {exc}", file=sys.stderr)
         return EXIT_MAILBOX
@@ -103,7 +106,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
-    app = build(settings, create=False)
+    app = open_existing(settings)
     with app.sessions() as s:
         if args.cases_command == "list":
             rows = [case_json(c, settings) for c in s.scalars(select(Case).order_by(Case.id))]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
-from intake.app import build
+from intake.app import open_existing
 from intake.caselog import Case, find_case, utcnow
 from responders.desk import OUTCOMES, REVIEW_OUTCOMES, ActionRefused, Desk, Done
 from responders.drafts import build_draft
@@ -78,7 +78,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def run_case(settings: Settings, args: argparse.Namespace) -> int:
-    app = build(settings, create=False)
+    app = open_existing(settings)
     desk = app.intake.desk
     actor = args.actor or getpass.getuser()
     now = utcnow()
@@ -151,7 +151,7 @@ def _draft(settings: Settings, case: Case, args: argparse.Namespace) -> int:
 def run_report(settings: Settings, args: argparse.Namespace) -> int:
     today = datetime.now(ZoneInfo(settings.organisation.timezone)).date()
     start, end = args.start or date(today.year, 1, 1), args.end or today
-    app = build(settings, create=False)
+    app = open_existing(settings)
     try:
         with app.sessions() as s:
             result = figures(s, settings, start, end, today)
@@ -162,7 +162,7 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_daily(settings: Settings, args: argparse.Namespace) -> int:
-    app = build(settings, create=False)
+    app = open_existing(settings)
     try:
         counts, flushed = app.daily()
     finally:

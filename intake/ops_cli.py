@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from config.settings import Settings
-from intake.app import App, build
+from intake.app import open_existing
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -36,20 +36,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "id", type=int)
 
 
-def _app(settings: Settings) -> App | None:
-    app = build(settings, create=False)
-    with app.sessions() as s:
-        if not inspect(s.get_bind()).has_table("messages"):
-            print("foi-intake: the database has no case log yet: run `foi-intake init`", file=sys.stderr)
-            app.close()
-            return None
-    return app
-
-
 def run_status(settings: Settings, args: argparse.Namespace) -> int:
-    app = _app(settings)
-    if app is None:
-        return EXIT_FAILURE
+    app = open_existing(settings)
     with app.sessions() as s:
 
         def counts(model: type[Any], column: Any) -> dict[str, int]:
@@ -82,9 +70,7 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
-    app = _app(settings)
-    if app is None:
-        return EXIT_FAILURE
+    app = open_existing(settings)
     try:
         with app.sessions() as s:
             if args.outbox_command == "list":
@@ -110,9 +96,7 @@ def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_messages(settings: Settings, args: argparse.Namespace) -> int:
-    app = _app(settings)
-    if app is None:
-        return EXIT_FAILURE
+    app = open_existing(settings)
     try:
         with app.sessions() as s:
             if args.messages_command == "list":
