@@ -3,7 +3,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from intake.app import App, build
 from tests.servers import Dovecot, SmtpServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+ARRIVED = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 FOI = "foi.requests@example-icb.nhs.uk"
 DSP = "dsp@example-icb.nhs.uk"
 COMMS = "comms@example-icb.nhs.uk"
@@ -53,8 +54,10 @@ class Mailbox:
         return c
 
     def append(self, raw: bytes, folder: str = "INBOX", when: datetime | None = None) -> None:
+        # A fixed arrival time by default: references (FOI-2026-…) and due dates must not depend on
+        # the day the suite runs.
         with self.client() as c:
-            c.append(folder, raw, msg_time=when)
+            c.append(folder, raw, msg_time=when or ARRIVED)
 
 
 @pytest.fixture
