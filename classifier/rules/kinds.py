@@ -44,6 +44,11 @@ def asks_something(text: str, lexicon: Lexicon) -> bool:
     return "?" in text or bool(lexicon.pattern("request_phrases.txt").search(text))
 
 
+def makes_new_request(text: str, lexicon: Lexicon) -> bool:
+    """In a reply on an old case, "could you also tell me…" is a fresh request, not a follow-up."""
+    return bool(lexicon.regex("new_request_phrases.txt").search(text))
+
+
 def is_reply(msg: ParsedMessage) -> bool:
     return bool(msg.in_reply_to) or msg.subject.lower().startswith(("re:", "re :", "ateb:"))
 
@@ -65,9 +70,8 @@ class FollowUp(Rule):
     description = "A chaser, thank-you or withdrawal about an existing request is routine business."
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
-        if triage.kind != "foi_request" or triage.questions or len(letter.text) > 1200:
-            return
-        if first_match(self.lexicon.regex("new_request_phrases.txt"), letter.text):
+        if (triage.kind != "foi_request" or triage.questions or len(letter.text) > 1200
+                or makes_new_request(letter.text, self.lexicon)):
             return
         hit = first_match(self.lexicon.regex("chaser_phrases.txt"), letter.text)
         if not hit and not asks_something(letter.text, self.lexicon):
@@ -82,9 +86,7 @@ class ClarificationReply(Rule):
     description = "A reply on one of our cases that answers our question attaches to it (FOIA s.1(3))."
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
-        if triage.kind != "foi_request" or triage.forwarded:
-            return
-        if first_match(self.lexicon.regex("new_request_phrases.txt"), letter.text):
+        if triage.kind != "foi_request" or triage.forwarded or makes_new_request(letter.text, self.lexicon):
             return
         strong = first_match(self.lexicon.regex("clarification_strong.txt"), letter.text)
         hit = strong or first_match(self.lexicon.regex("clarification_phrases.txt"), letter.text)
