@@ -121,7 +121,7 @@ class ImapSource:
     def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]:
         """Move messages (uid, uidvalidity, Message-ID) from the polled folder into `folder`.
 
-        Returns the UIDs moved; a message already gone (moved by a person) is reported as moved."""
+        Returns the UIDs handled: moved now, or already gone (a person moved it) and so left alone."""
         if self._client is None:
             self._client = self._connect()
         client = self._client
