@@ -177,7 +177,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
             "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
-            "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages}
+            "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import smtplib
+import ssl
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+import responders
 from config.settings import Settings
-from intake.app import open_existing
+from intake.app import build, open_existing
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser("check", help="before going live: database, mailbox login, SMTP, model, templates")
     status = sub.add_parser("status", help="mailbox cursor, message and outbox counts, held notices")
     status.add_argument("--json", action="store_true")
     outbox = sub.add_parser("outbox", help="list notices, or retry one that was held")
@@ -34,6 +39,63 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     export.add_argument("file", type=Path)
     msub.add_parser("reprocess", help="classify a needs-a-person message again at the next poll").add_argument(
         "id", type=int)
+
+
+def run_check(settings: Settings, args: argparse.Namespace) -> int:
+    """Try each part once, without sending or moving anything; one line per part, exit 1 if any fails."""
+    results: list[tuple[str, bool, str]] = []
+
+    def attempt(part: str, action: Callable[[], str]) -> None:
+        try:
+            results.append((part, True, action()))
+        except Exception as exc:  # every failure is reported, none stops the others
+            results.append((part, False, f"{type(exc).__name__}: {exc}"))
+
+    app = build(settings)  # creates or migrates the database: the first thing a deployment needs
+    attempt("database", lambda: f"{settings.database.url.split('://')[0]} ready (migrations applied)")
+
+    def mailbox() -> str:
+        return f"{app.intake.source.key}: {app.intake.source.count()} messages waiting"
+
+    def smtp() -> str:
+        if settings.smtp.kind == "file":
+            assert settings.smtp.path is not None
+            settings.smtp.path.mkdir(parents=True, exist_ok=True)
+            return f"notices are written to {settings.smtp.path}"
+        with _smtp_client(settings) as client:
+            code, _ = client.noop()
+        return f"{settings.smtp.host}:{settings.smtp.port} answered {code}"
+
+    def templates() -> str:
+        names = sorted({p.name.split(".")[0] for p in Path(responders.__file__).parent.glob("templates/[!_]*.j2")})
+        for name in names:
+            app.intake.renderer.env.get_template(f"{name}.txt.j2")
+            app.intake.renderer.env.get_template(f"{name}.html.j2")
+        return f"{len(names)} notices load" + (f" (overrides from {settings.responders.templates_dir})"
+                                                 if settings.responders.templates_dir else "")
+
+    attempt("mailbox", mailbox)
+    attempt("smtp", smtp)
+    attempt("classifier", lambda: f"model {app.intake.classifier.model_name or 'none: rules on a blank pipeline'}")
+    attempt("templates", templates)
+    app.close()
+    for part, ok, detail in results:
+        print(f"{'ok  ' if ok else 'FAIL'} {part:<11} {detail}")
+    return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILURE
+
+
+def _smtp_client(settings: Settings) -> smtplib.SMTP:
+    cfg = settings.smtp
+    context = ssl.create_default_context()
+    client: smtplib.SMTP = (smtplib.SMTP_SSL(cfg.host, cfg.port, context=context, timeout=cfg.timeout_seconds)
+                            if cfg.tls == "ssl" else smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds))
+    client.ehlo()
+    if cfg.tls == "starttls":
+        client.starttls(context=context)
+        client.ehlo()
+    if cfg.username:
+        client.login(cfg.username, cfg.password)
+    return client
 
 
 def run_status(settings: Settings, args: argparse.Namespace) -> int:

@@ -108,6 +108,11 @@ class ImapSource:
                     log.warning("UID %s vanished from %s during fetch", u, self.cfg.folder)
             yield Batch(current, out)
 
+    def count(self) -> int:
+        """Log in and select the folder: how many messages it holds (for `foi-intake check`)."""
+        client, _ = self._select()
+        return len(client.search(["ALL"]))
+
     def _folder_name(self, client: imapclient.IMAPClient, name: str) -> str:
         """'FOI/New' in the server's own hierarchy (Dovecot's Maildir++ uses '.'), created when missing."""
         listed = client.list_folders(pattern=self.cfg.folder) or client.list_folders(pattern="INBOX")
@@ -207,6 +212,9 @@ class MaildirSource:
                 else:
                     out.append(Fetched(key, path.read_bytes(), size, arrived))
             yield Batch(None, out)
+
+    def count(self) -> int:
+        return len(self._box)
 
     def _folder(self, name: str) -> mailbox.Maildir:
         real = name.replace("/", ".")  # Maildir++ folders: .FOI.New

@@ -56,3 +56,16 @@ def test_messages_for_a_person_can_be_listed_exported_and_reprocessed(tmp_path, 
     capsys.readouterr()
     act(config, "messages", "list")
     assert "unparseable" in capsys.readouterr().out and smtp.messages == []
+
+
+def test_check_tries_every_part_and_names_the_one_that_fails(tmp_path, mailbox, smtp, capsys):
+    config = write_config(tmp_path, mailbox, smtp)
+    mailbox.append(request())
+    assert act(config, "check") == 0
+    out = capsys.readouterr().out
+    for part in ("database", "mailbox", "smtp", "classifier", "templates"):
+        assert f"ok   {part}" in out
+    assert "1 messages waiting" in out and smtp.messages == []  # nothing sent, nothing moved
+    smtp.stop()
+    assert act(config, "check") == 1
+    assert "FAIL smtp" in capsys.readouterr().out
