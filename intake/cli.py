@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     csub = cases.add_subparsers(dest="cases_command", required=True)
     lst = csub.add_parser("list")
     lst.add_argument("--json", action="store_true")
+    lst.add_argument("--status", help="only cases in this status (open, awaiting_clarification, …)")
+    lst.add_argument("--overdue", action="store_true", help="only cases past their due date")
     show = csub.add_parser("show")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
@@ -109,7 +111,12 @@ def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
     app = open_existing(settings)
     with app.sessions() as s:
         if args.cases_command == "list":
-            rows = [case_json(c, settings) for c in s.scalars(select(Case).order_by(Case.id))]
+            query = select(Case).order_by(Case.id)
+            if args.status:
+                query = query.where(Case.status == args.status)
+            rows = [case_json(c, settings) for c in s.scalars(query)]
+            if args.overdue:
+                rows = [r for r in rows if r["clock_state"] == "overdue"]
             if args.json:
                 print(json.dumps(rows, indent=2))
             else:

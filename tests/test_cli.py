@@ -47,6 +47,11 @@ def test_poll_once_then_cases_list_and_show_as_json(tmp_path, mailbox, smtp):
     assert [n["status"] for n in shown["notices"]] == ["sent"]
     assert [e["type"] for e in shown["events"]] == ["received", "notice_queued"]
     assert any(r["rule"] == "validity" for r in shown["reasons"])
+    waiting = run_cli("--config", str(config), "cases", "list", "--status", "awaiting_clarification", "--json")
+    assert json.loads(waiting.stdout) == []
+    overdue = run_cli("--config", str(config), "cases", "list", "--overdue", "--json")  # due 14 Dec 2026
+    assert [c["reference"] for c in json.loads(overdue.stdout)] == (
+        ["FOI-2026-00001"] if case["clock_state"] == "overdue" else [])
     missing = run_cli("--config", str(config), "cases", "show", "FOI-1999-00001")
     assert missing.returncode == 1 and "no case FOI-1999-00001" in missing.stderr
 
