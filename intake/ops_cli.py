@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import smtplib
-import ssl
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +15,7 @@ import responders
 from config.settings import Settings
 from intake.app import build, open_existing
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
+from responders.outbox import connect
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 
@@ -62,7 +61,7 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
             assert settings.smtp.path is not None
             settings.smtp.path.mkdir(parents=True, exist_ok=True)
             return f"notices are written to {settings.smtp.path}"
-        with _smtp_client(settings) as client:
+        with connect(settings.smtp) as client:
             code, _ = client.noop()
         return f"{settings.smtp.host}:{settings.smtp.port} answered {code}"
 
@@ -82,20 +81,6 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
     for part, ok, detail in results:
         print(f"{'ok  ' if ok else 'FAIL'} {part:<11} {detail}")
     return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILURE
-
-
-def _smtp_client(settings: Settings) -> smtplib.SMTP:
-    cfg = settings.smtp
-    context = ssl.create_default_context()
-    client: smtplib.SMTP = (smtplib.SMTP_SSL(cfg.host, cfg.port, context=context, timeout=cfg.timeout_seconds)
-                            if cfg.tls == "ssl" else smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds))
-    client.ehlo()
-    if cfg.tls == "starttls":
-        client.starttls(context=context)
-        client.ehlo()
-    if cfg.username:
-        client.login(cfg.username, cfg.password)
-    return client
 
 
 def run_status(settings: Settings, args: argparse.Namespace) -> int:

@@ -48,27 +48,33 @@ class Transport(Protocol):
     def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None: ...
 
 
+def connect(cfg: Smtp) -> smtplib.SMTP:
+    """An SMTP session as configured (SSL, STARTTLS or plain; login if a username is set)."""
+    ctx = ssl.create_default_context()
+    client = (smtplib.SMTP_SSL(cfg.host, cfg.port, context=ctx, timeout=cfg.timeout_seconds) if cfg.tls == "ssl"
+              else smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds))
+    try:
+        client.ehlo()
+        if cfg.tls == "starttls":
+            client.starttls(context=ctx)
+            client.ehlo()
+        if cfg.username:
+            client.login(cfg.username, cfg.password)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
 class SmtpTransport:
     def __init__(self, cfg: Smtp) -> None:
         self.cfg = cfg
 
     def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
-        cfg = self.cfg
-        ctx = ssl.create_default_context()
         client: smtplib.SMTP | None = None
         try:
             try:
-                if cfg.tls == "ssl":
-                    client = smtplib.SMTP_SSL(cfg.host, cfg.port, context=ctx,
-                                              timeout=cfg.timeout_seconds)
-                else:
-                    client = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
-                client.ehlo()
-                if cfg.tls == "starttls":
-                    client.starttls(context=ctx)
-                    client.ehlo()
-                if cfg.username:
-                    client.login(cfg.username, cfg.password)
+                client = connect(self.cfg)
                 code, _ = client.mail(sender)
                 if code != 250:
                     raise NotSent(f"MAIL FROM refused: {code}")
