@@ -23,7 +23,9 @@ def safe_header(value: str, limit: int = 200) -> str:
 
 def reply_subject(reference: str, original: str) -> str:
     """`[FOI-2026-00042] Re: original subject`, without stacking Re: or references."""
-    bare = _PREFIX.sub("", _REF_TAG.sub(" ", original)).strip()
+    # Our own tag in any configured format ("[REQ/2027/7]"), and any FOI-style tag, is not stacked again.
+    untagged = _REF_TAG.sub(" ", original.replace(f"[{reference}]", " "))
+    bare = _PREFIX.sub("", untagged).strip()
     return safe_header(f"[{reference}] Re: {bare}" if bare else f"[{reference}]", 250)
 
 

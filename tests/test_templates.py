@@ -365,3 +365,10 @@ def test_filters() -> None:
     item = wrap("  1. " + "word " * 30, 40).splitlines()
     assert item[0].startswith("  1. word") and all(line.startswith("     word") for line in item[1:])
     assert wrap("a\n\nb") == "a\n\nb"
+
+
+def test_reply_subject_never_stacks_our_reference_whatever_its_format() -> None:
+    from responders.notices import reply_subject
+
+    assert reply_subject("REQ/2027/7", "Re: [REQ/2027/7] Re: Parking") == "[REQ/2027/7] Re: Parking"
+    assert reply_subject("FOI-2026-00042", "RE: [FOI-2026-00042] Waiting") == "[FOI-2026-00042] Re: Waiting"
