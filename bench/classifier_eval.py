@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from classifier.evaluation import (
+from bench.evaluation import (
     CORPUS_DIR,
     DEFAULT_MODEL,
     PUBLIC_DIR,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parseaddr, parsedate_to_datetime
 
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 # Where a forwarded or quoted original starts, in the forms Gmail, Outlook and Apple Mail write.
 _FORWARD_MARK = re.compile(

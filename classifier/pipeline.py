@@ -47,7 +47,7 @@ from classifier.rules.validity import (
 )
 from classifier.triage import Triage
 from config.settings import Settings
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,19 @@ from sqlalchemy.orm import Session
 
 from classifier import Triage
 from config.settings import Settings
-from intake.calendar import WorkingCalendar
-from intake.caselog import Case, Message, MessageStatus, add_event, next_reference
-from intake.cases import case_clock
-from intake.clock import clarification_lapses_on, fee_lapses_on
+from intake.caselog import Case, Message, add_event, next_reference
+from intake.caselog.clock import clarification_lapses_on, fee_lapses_on
+from intake.caselog.clock.calendar import WorkingCalendar
+from intake.caselog.views import case_clock
+from intake.vocabulary import (
+    LIVE_STATUSES,
+    CaseStatus,
+    EventType,
+    MessageKind,
+    MessageStatus,
+    NoticePurpose,
+    Regime,
+)
 from responders.exemptions import Exemption, lookup
 from responders.notify import Notifier
 
@@ -37,12 +46,7 @@ MISSING_PARTS: dict[str, tuple[str, str]] = {
                     "want, so that we can find it."),
 }
 # Regimes acknowledged as FOI/EIR requests (a SAR gets its own notice, policy 24.2).
-ACK_REGIMES = ("foi", "eir", "foi+eir")
-OPEN = "open"
-AWAITING_CLARIFICATION = "awaiting_clarification"
-AWAITING_FEE = "awaiting_fee"
-RESPONDED = "responded"
-CLOSED = "closed"
+ACK_REGIMES = (Regime.FOI, Regime.EIR, Regime.FOI_EIR)
 OUTCOMES = ("granted", "part", "refused", "not-held")
 REVIEW_OUTCOMES = ("upheld", "reversed")
 
@@ -73,72 +77,73 @@ class Desk:
         """Queue what a new case calls for (acknowledgement, validity or SAR notice, media alert);
         returns how many notices were queued."""
         queued: list[Any] = []
-        if case.kind == "internal_review":
+        if case.kind == MessageKind.INTERNAL_REVIEW:
             clock = case_clock(case, self.settings, now.date())
             original = next((e.data.get("review_of") for e in case.events if e.type == "received"), None)
-            queued.append(self.notifier.queue(s, case, "review_acknowledgement", now=now,
+            queued.append(self.notifier.queue(s, case, NoticePurpose.REVIEW_ACKNOWLEDGEMENT, now=now,
                                               extra={"original_reference": original, "decide_by": clock.due}))
-        elif case.kind == "reuse_request":
+        elif case.kind == MessageKind.REUSE_REQUEST:
             clock = case_clock(case, self.settings, now.date())
-            queued.append(self.notifier.queue(s, case, "reuse_acknowledgement", now=now,
+            queued.append(self.notifier.queue(s, case, NoticePurpose.REUSE_ACKNOWLEDGEMENT, now=now,
                                               extra={"answer_by": clock.due}))
-        elif case.regime == "sar":
-            queued.append(self.notifier.queue(s, case, "sar_notice", now=now))
+        elif case.regime == Regime.SAR:
+            queued.append(self.notifier.queue(s, case, NoticePurpose.SAR_NOTICE, now=now))
         elif triage.valid is False:
             # The clock stops at receipt: the request was never complete (FOIA s.1(3), s.8).
             done = self._ask_for_clarification(s, case, now, ask=None, actor="foi-intake", at=case.received_at)
             return len(done.notices) + self._media_alert(s, case, triage, now)
         elif case.regime in ACK_REGIMES:
-            queued.append(self.notifier.queue(s, case, "acknowledgement", now=now))
+            queued.append(self.notifier.queue(s, case, NoticePurpose.ACKNOWLEDGEMENT, now=now))
         return sum(q.notice_id is not None for q in queued) + self._media_alert(s, case, triage, now)
 
     def _media_alert(self, s: Session, case: Case, triage: Triage, now: datetime) -> int:
         if not triage.media:
             return 0
-        q = self.notifier.queue(s, case, "media_alert", now=now, extra={"outlet": triage.media_outlet})
+        q = self.notifier.queue(s, case, NoticePurpose.MEDIA_ALERT, now=now, extra={"outlet": triage.media_outlet})
         return int(q.notice_id is not None)
 
     def reply_received(self, s: Session, case: Case, message: Message, triage: Triage, now: datetime) -> str:
         """A requester's message on an existing case; returns the event type recorded."""
-        if case.status != AWAITING_CLARIFICATION:
-            add_event(s, case, "correspondence_received", message.arrived_at,
+        if case.status != CaseStatus.AWAITING_CLARIFICATION:
+            add_event(s, case, EventType.CORRESPONDENCE_RECEIVED, message.arrived_at,
                       {"message": message.id, "kind": triage.kind})
-            return "correspondence_received"
-        event = add_event(s, case, "clarification_received", message.arrived_at,
-                          {"message": message.id, "kind": triage.kind})
+            return EventType.CORRESPONDENCE_RECEIVED
         # What the reply supplies fills what the request lacked (FOIA s.8; policy 7.2).
         supplied = {"name": triage.name, "address": triage.address,
-                    "description": triage.description and triage.kind != "general_enquiry"}
+                    "description": triage.description and triage.kind != MessageKind.GENERAL_ENQUIRY}
         if "name" in case.missing and triage.name:
             case.requester_name = triage.name
         if "address" in case.missing and triage.address:
             case.requester_email = triage.address if "@" in triage.address else case.requester_email
             case.requester_address = triage.address
         still = [p for p in case.missing if not supplied.get(p)]
-        if case.missing and still:
+        complete = not (case.missing and still)
+        event = add_event(s, case, EventType.CLARIFICATION_RECEIVED, message.arrived_at,
+                          {"message": message.id, "kind": triage.kind, "complete": complete})
+        if not complete:
             case.missing = still
-            add_event(s, case, "note", now, {"text": "clarification received; still missing: " + ", ".join(still)},
-                      actor="foi-intake")
+            add_event(s, case, EventType.NOTE, now,
+                      {"text": "clarification received; still missing: " + ", ".join(still)}, actor="foi-intake")
             log.info("%s: clarification received, still missing %s: left for a person", case.reference, still)
-            return "clarification_received"
-        case.missing, case.valid, case.status = [], True, OPEN
+            return EventType.CLARIFICATION_RECEIVED
+        case.missing, case.valid = [], True
         s.flush()
         if case.regime in ACK_REGIMES:
             # The 20 working days start again from the clarification (FOIA s.1(3), s.10(6)(b)).
-            self.notifier.queue(s, case, "acknowledgement", now=now, key=f"acknowledgement:{case.reference}:{event.id}")
-        return "clarification_received"
+            self.notifier.queue(s, case, NoticePurpose.ACKNOWLEDGEMENT, now=now,
+                                key=f"acknowledgement:{case.reference}:{event.id}")
+        return EventType.CLARIFICATION_RECEIVED
 
     # -- actions by the DSP team ---------------------------------------------------------------
 
     def _ask_for_clarification(self, s: Session, case: Case, now: datetime, ask: str | None, actor: str,
                                at: datetime | None = None) -> Done:
         at = at or now
-        event = add_event(s, case, "clarification_requested", at, {"ask": ask, "missing": list(case.missing)},
+        event = add_event(s, case, EventType.CLARIFICATION_REQUESTED, at, {"ask": ask, "missing": list(case.missing)},
                           actor=actor)
-        case.status = AWAITING_CLARIFICATION
         s.flush()
         queued = self.notifier.queue(
-            s, case, "clarification", now=now, key=f"clarification:{case.reference}:{event.id}",
+            s, case, NoticePurpose.CLARIFICATION, now=now, key=f"clarification:{case.reference}:{event.id}",
             extra={"missing": missing_context(list(case.missing)), "ask": ask,
                    "restart": self.settings.clock.clarification_restart,
                    "lapse_on": last_day_before(clarification_lapses_on(at.date()))})
@@ -152,19 +157,18 @@ class Desk:
         self._require_open(case)
         if amount <= 0:
             raise ActionRefused("the fee must be more than £0")
-        event = add_event(s, case, "fee_notice", now, {"amount": str(amount), "breakdown": breakdown}, actor=actor)
-        case.status = AWAITING_FEE
+        event = add_event(s, case, EventType.FEE_NOTICE, now, {"amount": str(amount), "breakdown": breakdown},
+                          actor=actor)
         s.flush()
-        queued = self.notifier.queue(s, case, "fees", now=now, key=f"fees:{case.reference}:{event.id}",
+        queued = self.notifier.queue(s, case, NoticePurpose.FEES, now=now, key=f"fees:{case.reference}:{event.id}",
                                      extra={"amount": amount, "breakdown": breakdown,
                                             "lapse_on": last_day_before(fee_lapses_on(now.date()))})
         return Done(f"fees notice for £{amount:,.2f}; the clock is paused until payment (s.10(2))", _ids(queued))
 
     def fee_paid(self, s: Session, case: Case, now: datetime, actor: str) -> Done:
-        if case.status != AWAITING_FEE:
+        if case.status != CaseStatus.AWAITING_FEE:
             raise ActionRefused(f"{case.reference} is not waiting for a fee (status {case.status})")
-        add_event(s, case, "fee_paid", now, actor=actor)
-        case.status = OPEN
+        add_event(s, case, EventType.FEE_PAID, now, actor=actor)
         s.flush()
         return Done(f"fee paid; due {case_clock(case, self.settings, now.date()).due}")
 
@@ -184,11 +188,11 @@ class Desk:
                                     "--exemption s43")
             if any(e.absolute for e in chosen):
                 raise ActionRefused("an absolute exemption has no public interest test to extend for")
-            event_type = "pit_extension"
+            event_type = EventType.PIT_EXTENSION
         elif reason == "eir":
-            if case.regime not in ("eir", "foi+eir"):
+            if case.regime not in (Regime.EIR, Regime.FOI_EIR):
                 raise ActionRefused("an EIR extension (reg 7) applies to environmental information only")
-            event_type = "eir_extension"
+            event_type = EventType.EIR_EXTENSION
         else:
             raise ActionRefused(f"unknown extension reason {reason!r}: pit or eir")
         event = add_event(s, case, event_type, now, data, actor=actor)
@@ -197,7 +201,7 @@ class Desk:
         if after.due == before:
             raise ActionRefused(f"the extension does not move the due date ({after.notes[-1] if after.notes else ''})")
         queued = self.notifier.queue(
-            s, case, "extension", now=now, key=f"extension:{case.reference}:{event.id}",
+            s, case, NoticePurpose.EXTENSION, now=now, key=f"extension:{case.reference}:{event.id}",
             extra={"reason": reason, "exemptions": [_exemption_context(e) for e in chosen],
                    "new_due": after.due, "original_due": before})
         return Done(f"extended from {before} to {after.due}", _ids(queued))
@@ -205,81 +209,81 @@ class Desk:
     def comms_signoff(self, s: Session, case: Case, now: datetime, actor: str, by: str | None) -> Done:
         if "media" not in case.flags:
             raise ActionRefused(f"{case.reference} is not a media request")
-        add_event(s, case, "comms_signoff", now, {"by": by or actor}, actor=actor)
+        add_event(s, case, EventType.COMMS_SIGNOFF, now, {"by": by or actor}, actor=actor)
         return Done("Communications sign-off recorded (policy 18.2)")
 
     def respond(self, s: Session, case: Case, outcome: str, exemptions: list[str], now: datetime, actor: str,
                 sent_on: date | None = None, late_reason: str | None = None) -> Done:
         if outcome not in OUTCOMES:
             raise ActionRefused(f"outcome must be one of {', '.join(OUTCOMES)}")
-        if case.status in (RESPONDED, CLOSED):
+        if case.status in (CaseStatus.RESPONDED, CaseStatus.CLOSED):
             raise ActionRefused(f"{case.reference} is already {case.status}; reopen it first")
         chosen = [lookup(code) for code in exemptions]
         if outcome in ("part", "refused") and not chosen:
             raise ActionRefused("a refusal names the exemptions it relies on (s.17(1)): --exemption s31")
-        if "media" in case.flags and not any(e.type == "comms_signoff" for e in case.events):
+        if "media" in case.flags and not any(e.type == EventType.COMMS_SIGNOFF for e in case.events):
             raise ActionRefused("a media request needs Communications' sign-off before the response goes "
                                 f"(policy 18.2): foi-intake case {case.reference} comms-signoff")
         when = datetime.combine(sent_on, now.timetz()) if sent_on else now
-        add_event(s, case, "responded", when, {"outcome": outcome, "exemptions": [e.section for e in chosen],
+        add_event(s, case, EventType.RESPONDED, when, {"outcome": outcome, "exemptions": [e.section for e in chosen],
                                                "late_reason": late_reason}, actor=actor)
         case.decision, case.exemptions = outcome, [e.section for e in chosen]
-        case.completed_at, case.sent_at, case.status = now, when, RESPONDED
+        case.completed_at, case.sent_at = now, when
         s.flush()
         clock = case_clock(case, self.settings, now.date())
         return Done(f"responded ({outcome}); {clock.state}: {clock.state_reason}")
 
     def transfer(self, s: Session, case: Case, authority: str, contact: str | None, now: datetime,
                  actor: str) -> Done:
-        add_event(s, case, "transferred", now, {"to": authority, "contact": contact}, actor=actor)
-        add_event(s, case, "closed", now, {"reason": f"transferred to {authority}"}, actor=actor)
-        case.status, case.decision = CLOSED, "transferred"
+        add_event(s, case, EventType.TRANSFERRED, now, {"to": authority, "contact": contact}, actor=actor)
+        add_event(s, case, EventType.CLOSED, now, {"reason": f"transferred to {authority}"}, actor=actor)
+        case.decision = "transferred"
         s.flush()
-        queued = self.notifier.queue(s, case, "transfer", now=now,
+        queued = self.notifier.queue(s, case, NoticePurpose.TRANSFER, now=now,
                                      extra={"authority": authority, "authority_contact": contact})
         return Done(f"signposted to {authority} (policy 19.1)", _ids(queued))
 
     def review_open(self, s: Session, case: Case, now: datetime, actor: str) -> tuple[Case, Done]:
         review = Case(
-            reference=next_reference(s, self.settings.organisation.reference_format, now.date()), status=OPEN,
-            kind="internal_review", regime=case.regime if case.regime in ("foi", "eir") else "foi",
+            reference=next_reference(s, self.settings.organisation.reference_format, now.date()),
+            kind=MessageKind.INTERNAL_REVIEW,
+            regime=case.regime if case.regime in (Regime.FOI, Regime.EIR) else Regime.FOI,
             flags=[f for f in case.flags if f == "media"], initial_received_at=now, received_at=now,
             requester_name=case.requester_name, requester_email=case.requester_email,
             requester_address=case.requester_address, description=f"Internal review of {case.reference}",
             questions=[], method="email", valid=None, missing=[], reasons=[])
         s.add(review)
         s.flush()
-        add_event(s, review, "received", now, {"review_of": case.reference}, actor=actor)
-        add_event(s, case, "review_opened", now, {"review": review.reference}, actor=actor)
+        add_event(s, review, EventType.RECEIVED, now, {"review_of": case.reference}, actor=actor)
+        add_event(s, case, EventType.REVIEW_OPENED, now, {"review": review.reference}, actor=actor)
         s.flush()
         clock = case_clock(review, self.settings, now.date())
-        queued = self.notifier.queue(s, review, "review_acknowledgement", now=now,
+        queued = self.notifier.queue(s, review, NoticePurpose.REVIEW_ACKNOWLEDGEMENT, now=now,
                                      extra={"original_reference": case.reference, "decide_by": clock.due})
         return review, Done(f"internal review {review.reference} opened, decide by {clock.due}", _ids(queued))
 
     def review_close(self, s: Session, case: Case, outcome: str, now: datetime, actor: str) -> Done:
-        if case.kind != "internal_review":
+        if case.kind != MessageKind.INTERNAL_REVIEW:
             raise ActionRefused(f"{case.reference} is not an internal review")
         if outcome not in REVIEW_OUTCOMES:
             raise ActionRefused(f"outcome must be one of {', '.join(REVIEW_OUTCOMES)}")
-        add_event(s, case, "responded", now, {"outcome": outcome}, actor=actor)
-        case.decision, case.completed_at, case.sent_at, case.status = outcome, now, now, CLOSED
+        add_event(s, case, EventType.RESPONDED, now, {"outcome": outcome, "closes": True}, actor=actor)
+        case.decision, case.completed_at, case.sent_at = outcome, now, now
         s.flush()
         return Done(f"internal review closed: {outcome}")
 
     def reopen(self, s: Session, case: Case, now: datetime, actor: str) -> Done:
-        if case.status == OPEN:
+        if case.status == CaseStatus.OPEN:
             raise ActionRefused(f"{case.reference} is already open")
-        add_event(s, case, "reopened", now, {"was": case.status}, actor=actor)
-        case.status = OPEN
+        add_event(s, case, EventType.REOPENED, now, {"was": case.status}, actor=actor)
         return Done("reopened")
 
     def note(self, s: Session, case: Case, text: str, now: datetime, actor: str, ico: bool = False) -> Done:
-        add_event(s, case, "ico_communication" if ico else "note", now, {"text": text}, actor=actor)
+        add_event(s, case, EventType.ICO_COMMUNICATION if ico else EventType.NOTE, now, {"text": text}, actor=actor)
         return Done("ICO communication recorded" if ico else "note added")
 
     def _require_open(self, case: Case) -> None:
-        if case.status not in (OPEN,):
+        if case.status != CaseStatus.OPEN:
             raise ActionRefused(f"{case.reference} is {case.status}, not open")
 
     # -- every day --------------------------------------------------------------------------------
@@ -294,27 +298,27 @@ class Desk:
         """Lapses, reminders, overdue alerts and the digest; safe to run more than once a day."""
         today = now.date()
         counts = {"lapsed": 0, "reminders": 0, "overdue": 0, "digest": 0}
-        for case in s.scalars(select(Case).where(Case.status.in_((OPEN, AWAITING_CLARIFICATION, AWAITING_FEE)))):
+        for case in s.scalars(select(Case).where(Case.status.in_(LIVE_STATUSES))):
             clock = case_clock(case, self.settings, today)
             if clock.state == "lapsed":
-                reason = "fee" if case.status == AWAITING_FEE else "clarification"
+                reason = "fee" if case.status == CaseStatus.AWAITING_FEE else "clarification"
                 since = next((e.at.date() for e in reversed(case.events)
-                              if e.type in ("fee_notice", "clarification_requested")), today)
-                add_event(s, case, "closed", now, {"reason": f"lapsed: no {reason}"}, actor="foi-intake")
-                case.status, case.decision = CLOSED, f"lapsed ({reason})"
+                              if e.type in (EventType.FEE_NOTICE, EventType.CLARIFICATION_REQUESTED)), today)
+                add_event(s, case, EventType.CLOSED, now, {"reason": f"lapsed: no {reason}"}, actor="foi-intake")
+                case.decision = f"lapsed ({reason})"
                 s.flush()
-                self.notifier.queue(s, case, "lapse", now=now, extra={"reason": reason, "since": since})
+                self.notifier.queue(s, case, NoticePurpose.LAPSE, now=now, extra={"reason": reason, "since": since})
                 counts["lapsed"] += 1
             elif clock.state == "overdue" and clock.due:
                 days_late = _calendar(self.settings).working_days_between(clock.due, today)
-                q = self.notifier.queue(s, case, "overdue", now=now, key=f"overdue:{case.reference}:{clock.due}",
-                                        extra={"days_late": days_late})
+                q = self.notifier.queue(s, case, NoticePurpose.OVERDUE, now=now,
+                                        key=f"overdue:{case.reference}:{clock.due}", extra={"days_late": days_late})
                 counts["overdue"] += q.notice_id is not None
             elif clock.state == "running" and clock.working_days_remaining is not None and clock.due:
                 left = self.open_days_left(today, clock.due, clock.working_days_remaining)
                 for n in sorted(self.settings.responders.reminder_days):
                     if left <= n:
-                        q = self.notifier.queue(s, case, "reminder", now=now,
+                        q = self.notifier.queue(s, case, NoticePurpose.REMINDER, now=now,
                                                 key=f"reminder:{case.reference}:{clock.due}:{n}",
                                                 extra={"days_left": left, "state": clock.state})
                         counts["reminders"] += q.notice_id is not None
@@ -349,15 +353,15 @@ def queue_name(case: Case | None, message: Message) -> str:
         return "needs_person"
     if message.status == MessageStatus.IGNORED or case is None:
         return "not_foi"
-    if case.kind == "internal_review":
+    if case.kind == MessageKind.INTERNAL_REVIEW:
         return "internal_review"
-    if case.regime == "sar":
+    if case.regime == Regime.SAR:
         return "subject_access"
     if "media" in case.flags:
         return "media"
-    if case.status == AWAITING_CLARIFICATION or triage.get("kind") == "clarification_reply":
+    if case.status == CaseStatus.AWAITING_CLARIFICATION or triage.get("kind") == MessageKind.CLARIFICATION_REPLY:
         return "awaiting_clarification"
-    if case.regime in ("eir", "foi+eir"):
+    if case.regime in (Regime.EIR, Regime.FOI_EIR):
         return "eir"
     return "new"
 
@@ -375,7 +379,7 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
             first = s.scalar(select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1))
             queue = settings.queues.folders[queue_name(case, first)] if first else "—"
             new_by_queue.setdefault(queue, []).append(row)
-        if case.status in (RESPONDED, CLOSED):
+        if case.status not in LIVE_STATUSES:
             continue
         if clock.state == "overdue":
             overdue.append(row)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from intake.caselog import Case, Message, Notice, add_event
-from intake.cases import case_clock
+from intake.caselog.views import case_clock
+from intake.vocabulary import EventType
 from responders.notices import compose, reply_subject, safe_header
 from responders.render import Renderer
 
@@ -92,7 +93,7 @@ class Notifier:
             return Queued(None, "already queued")
         why_not = self._why_not(s, case, to, internal, now)
         if why_not:
-            add_event(s, case, "notice_suppressed", now, {"notice": kind, "to": to, "why": why_not})
+            add_event(s, case, EventType.NOTICE_SUPPRESSED, now, {"notice": kind, "to": to, "why": why_not})
             log.warning("%s for %s not queued: %s", kind, case.reference, why_not)
             return Queued(None, why_not)
         context = {"org": organisation_context(self.settings),
@@ -105,7 +106,7 @@ class Notifier:
                         subject=composed.subject, message_id=composed.message_id, raw=composed.raw)
         s.add(notice)
         s.flush()
-        add_event(s, case, "notice_queued", now, {"notice": kind, "to": to, "id": notice.id})
+        add_event(s, case, EventType.NOTICE_QUEUED, now, {"notice": kind, "to": to, "id": notice.id})
         return Queued(notice.id)
 
     def _why_not(self, s: Session, case: Case, to: str, internal: bool, now: datetime) -> str | None:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from intake.caselog import Case
-from intake.cases import case_clock
+from intake.caselog.views import case_clock
+from intake.vocabulary import CaseStatus, MessageKind
 
 REQUEST_KINDS = ("foi_request", "reuse_request")
 
@@ -56,7 +57,7 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
     for case in s.scalars(select(Case).where(Case.initial_received_at >= lo, Case.initial_received_at <= hi)
                           .order_by(Case.id)):
         out.ico_communications += sum(e.type == "ico_communication" for e in case.events)
-        if case.kind == "internal_review":
+        if case.kind == MessageKind.INTERNAL_REVIEW:
             out.reviews_received += 1
             reviews[case.decision or "open"] += 1
             continue
@@ -75,11 +76,11 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
             out.responded_late.append({**row, "reason": late or "(no reason recorded)"})
         elif clock.state == "overdue":
             out.open_overdue.append(row)
-        elif case.status == "closed":
+        elif case.status == CaseStatus.CLOSED:
             closed[case.decision or "closed"] += 1
         else:
             out.open_in_time += 1
-        if case.decision and case.status != "closed":
+        if case.decision and case.status != CaseStatus.CLOSED:
             outcomes[case.decision] += 1
         exemptions.update(case.exemptions)
     out.by_regime, out.outcomes, out.exemptions = dict(regimes), dict(outcomes), dict(exemptions)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from intake.calendar import WorkingCalendar
+from intake.caselog.clock.calendar import WorkingCalendar
 
 CAL = WorkingCalendar()
 

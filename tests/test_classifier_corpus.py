@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 import classifier as classifier_package
-from classifier import Triage
-from classifier.evaluation import (
+from bench.evaluation import (
     DEFAULT_MODEL,
     FLANKER_DIR,
     KINDS,
@@ -33,7 +32,8 @@ from classifier.evaluation import (
     synthetic_request,
     synthetic_requests,
 )
-from intake.parse import parse
+from classifier import Triage
+from intake.mailbox.parse import parse
 
 # The model is a pinned requirement (requirements/model.txt), installed here and in CI: not skipped.
 MODELS = [pytest.param(DEFAULT_MODEL, id="model"), pytest.param(None, id="blank")]
@@ -58,7 +58,9 @@ def corpus() -> list[Example]:
 
 @pytest.fixture(scope="module")
 def public() -> list[Example]:
-    return load_public()
+    # The floors below were set on the first collection (036–069, WhatDoTheyKnow threads to a department);
+    # the second (101–205) is measured by bench/classifier_eval.py and gets its own floors with issue 10.
+    return [ex for ex in load_public() if int(ex.name[:3]) < 100]
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from bench.evaluation import DEFAULT_MODEL
 from classifier import Classifier, Triage
-from classifier.evaluation import DEFAULT_MODEL
 from classifier.pipeline import RULES, reference_pattern
 from intake import cli
-from intake.parse import parse
+from intake.mailbox.parse import parse
 from tests.mail import FOI, request
 
 STAFF = "example-icb.nhs.uk"

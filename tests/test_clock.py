@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intake import deadline_cli
-from intake.clock import (
+from intake.caselog.clock import (
     ClockEvent,
     ClockSettings,
     clarification_lapses_on,
@@ -24,6 +23,7 @@ from intake.clock import (
     local_date,
     months_later,
 )
+from intake.cli import deadline as deadline_cli
 
 LONDON = ZoneInfo("Europe/London")
 RESUME = ClockSettings(clarification_restart="resume")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.calendar import WorkingCalendar
-from intake.clock import KINDS, ClockEvent, ClockSettings, compute
+from intake.caselog.clock import KINDS, ClockEvent, ClockSettings, compute
+from intake.caselog.clock.calendar import WorkingCalendar
 
 LONDON = ZoneInfo("Europe/London")
 CAL = WorkingCalendar()

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus
-from intake.parse import fingerprint, header_message_id
+from intake.mailbox.parse import fingerprint, header_message_id
 from tests.conftest import FOI, SHARED, settings_for
 from tests.mail import request
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from intake import cli
 from intake.app import App
 from intake.caselog import Case, Notice
-from intake.cases import case_clock
+from intake.caselog.views import case_clock
 from tests.conftest import COMMS, DSP, SHARED, Mailbox, settings_for, write_config
 from tests.mail import request
 from tests.servers import Received, SmtpServer

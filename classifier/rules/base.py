@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.triage import Triage
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 for _ext in ("message", "triage", "context", "letter"):
     if not Doc.has_extension(_ext):

@@ -7,7 +7,7 @@ import re
 from classifier.letter import Letter
 from classifier.rules.base import Context, Rule, first_match
 from classifier.triage import Triage
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 # A top-level item: "1.", "1)", "(1)", "Q1", "a)", "-", "*", "•".
 _NUMBERED = re.compile(r"^[ \t]{0,3}(?:\(?\d{1,2}[.):]|Q\d{1,2}[.):]?)[ \t]+(\S.*)$", re.M | re.I)

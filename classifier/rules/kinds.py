@@ -8,7 +8,7 @@ from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule, first_match
 from classifier.triage import Triage
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 # Says FOI or EIR in words (a reference such as FOI-2026-00042 is not a request by itself).
 _FOI_WORDS = re.compile(r"freedom of information|\bfoi\b(?!-\d)|\bfoia\b|environmental information|\beir\b"

@@ -7,7 +7,7 @@ import re
 from classifier.letter import Letter
 from classifier.rules.base import Context, Rule
 from classifier.triage import Triage
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 _SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|aw|sv|ymateb|ateb)\s*:\s*)+", re.I)
 

@@ -9,7 +9,7 @@ from classifier.letter import Letter
 from classifier.rules.base import Context, Rule, first_match
 from classifier.rules.flags import signature_lines
 from classifier.triage import Triage
-from intake.parse import ParsedMessage
+from intake.mailbox.parse import ParsedMessage
 
 _TITLES = re.compile(r"^(?:dr|mr|mrs|ms|miss|mx|prof|professor|cllr|councillor|rev|sir|dame|lord|lady)\.?\s+",
                      re.I)

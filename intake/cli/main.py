@@ -20,13 +20,15 @@ from sqlalchemy import select
 
 from classifier import Classifier, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
-from intake import deadline_cli, desk_cli, ops_cli
 from intake.app import NotInitialised, build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
-from intake.cases import case_json
-from intake.parse import ParseError
-from intake.parse import parse as parse_message
-from intake.pipeline import SourceUnavailable
+from intake.caselog.views import case_json
+from intake.cli import deadline as deadline_cli
+from intake.cli import desk as desk_cli
+from intake.cli import ops as ops_cli
+from intake.mailbox import SourceUnavailable
+from intake.mailbox.parse import ParseError
+from intake.mailbox.parse import parse as parse_message
 
 log = logging.getLogger("foi-intake")
 
@@ -244,6 +246,3 @@ def demo() -> int:
     app.close()
     return EXIT_OK if not unread else EXIT_FAILURE
 
-
-if __name__ == "__main__":
-    sys.exit(main())

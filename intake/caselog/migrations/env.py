@@ -9,7 +9,7 @@ from intake.caselog import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through intake.caselog.migrate(), which passes a connection")
+    raise RuntimeError("run migrations through intake.caselog.create_schema(), which passes a connection")
 
 context.configure(connection=connection, target_metadata=Base.metadata,
                   render_as_batch=connection.dialect.name == "sqlite")  # SQLite alters tables by copying

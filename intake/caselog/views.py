@@ -7,7 +7,7 @@ from typing import Any
 
 from config.settings import Settings
 from intake.caselog import Case
-from intake.clock import EVENT_TYPES, ClockEvent, ClockResult, ClockSettings, compute
+from intake.caselog.clock import EVENT_TYPES, ClockEvent, ClockResult, ClockSettings, compute
 
 
 def clock_kind(case: Case) -> str:

@@ -16,26 +16,23 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
-from intake.caselog import (
-    Case,
-    MailboxCursor,
-    Message,
-    MessageStatus,
-    Notice,
-    add_event,
-    next_reference,
-    utcnow,
+from intake.caselog import Case, Message, Notice, add_event, next_reference, utcnow
+from intake.caselog.store import StoreCounts, fetch_and_store
+from intake.mailbox import (
+    TRANSIENT_ERRORS,
+    ParsedMessage,
+    ParseError,
+    Source,
+    open_source,
+    parse,
+    with_reconnect,
 )
-from intake.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
-from intake.sources import TRANSIENT_ERRORS, Fetched, ImapSource, MaildirSource, open_source
-from responders.desk import AWAITING_CLARIFICATION, OPEN, Desk, queue_name
+from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus
+from responders.desk import Desk, queue_name
 from responders.notify import Notifier
 from responders.render import Renderer
 
 log = logging.getLogger(__name__)
-
-# Kinds that open a case of their own; other kinds attach to one or go to a queue.
-CASE_KINDS = ("foi_request", "reuse_request", "internal_review")
 
 
 def describe(subject: str, questions: list[str]) -> str | None:
@@ -47,14 +44,8 @@ def describe(subject: str, questions: list[str]) -> str | None:
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 
 
-class SourceUnavailable(Exception):
-    """The mailbox could not be reached after every reconnect attempt."""
-
-
 @dataclass
-class PollReport:
-    stored: int = 0
-    duplicates: int = 0
+class PollReport(StoreCounts):
     processed: int = 0
     cases_opened: list[str] = field(default_factory=list)
     attached: int = 0
@@ -73,7 +64,7 @@ class PollReport:
 class Intake:
     def __init__(self, settings: Settings, sessions: sessionmaker[Session],
                  classifier: Classifier | None = None,
-                 source: ImapSource | MaildirSource | None = None,
+                 source: Source | None = None,
                  renderer: Renderer | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -109,9 +100,7 @@ class Intake:
                 try:
                     self.source.file(folder, [(m.source_uid, m.uidvalidity, m.message_id) for m in messages])
                 except TRANSIENT_ERRORS as exc:
-                    reset = getattr(self.source, "reset", None)
-                    if reset:
-                        reset()
+                    self.source.reset()
                     log.warning("filing into %s failed, will retry at the next poll: %s: %s", folder,
                                 type(exc).__name__, exc)
                     return
@@ -121,61 +110,8 @@ class Intake:
                 report.filed += len(messages)
 
     def fetch_and_store(self, report: PollReport) -> None:
-        cfg = self.settings.mailbox
-        for attempt in range(1, cfg.reconnect_attempts + 1):
-            try:
-                self._fetch(report)
-                return
-            except TRANSIENT_ERRORS as exc:
-                reset = getattr(self.source, "reset", None)
-                if reset:
-                    reset()
-                if attempt == cfg.reconnect_attempts:
-                    raise SourceUnavailable(
-                        f"{self.source.key}: {type(exc).__name__}: {exc} "
-                        f"(after {attempt} attempts)") from exc
-                delay = cfg.reconnect_backoff_seconds * 2 ** (attempt - 1)
-                log.warning("mailbox %s: %s: %s; reconnecting in %.1fs (attempt %d of %d)",
-                            self.source.key, type(exc).__name__, exc, delay, attempt,
-                            cfg.reconnect_attempts)
-                self.sleep(delay)
-
-    def _fetch(self, report: PollReport) -> None:
-        key = self.source.key
-        with self.sessions() as s:
-            cursor = s.get(MailboxCursor, key)
-            uidvalidity, last_uid = (cursor.uidvalidity, cursor.last_uid) if cursor else (None, 0)
-            # Maildir has no UIDs: it is told which keys are stored; IMAP uses the cursor.
-            known = (set(s.scalars(select(Message.source_uid).where(Message.source == key)))
-                     if isinstance(self.source, MaildirSource) else set())
-        for batch in self.source.batches(uidvalidity, last_uid, known):
-            with self.sessions() as s:
-                for fetched in batch.messages:
-                    self._store(s, fetched, batch.uidvalidity, report)
-                cursor = s.get(MailboxCursor, key) or MailboxCursor(source=key, last_uid=0)
-                if batch.uidvalidity is not None:
-                    if cursor.uidvalidity != batch.uidvalidity:
-                        cursor.uidvalidity, cursor.last_uid = batch.uidvalidity, 0
-                    cursor.last_uid = max([cursor.last_uid,
-                                           *(int(f.uid) for f in batch.messages)])
-                s.add(cursor)
-                # Raw bytes and the cursor commit together: a crash re-reads, never skips.
-                s.commit()
-
-    def _store(self, s: Session, fetched: Fetched, uidvalidity: int | None,
-               report: PollReport) -> None:
-        message_id = header_message_id(fetched.raw)
-        fp = fingerprint(fetched.raw, message_id)
-        if s.scalar(select(Message.id).where(Message.fingerprint == fp)) is not None:
-            report.duplicates += 1
-            log.info("uid %s is a message already stored (%s); not processed again",
-                     fetched.uid, message_id)
-            return
-        s.add(Message(source=self.source.key, source_uid=fetched.uid, uidvalidity=uidvalidity,
-                      fingerprint=fp, message_id=message_id, size=fetched.size, raw=fetched.raw,
-                      raw_is_complete=fetched.complete, arrived_at=fetched.arrived_at))
-        s.flush()  # a repeat within the same batch is caught by the query above
-        report.stored += 1
+        with_reconnect(self.source, self.settings.mailbox,
+                       lambda: fetch_and_store(self.source, self.sessions, report), self.sleep)
 
     # -- process ---------------------------------------------------------------------------
 
@@ -228,17 +164,18 @@ class Intake:
             msg.status = MessageStatus.IGNORED
             report.ignored += 1
             log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
-            if triage.kind == "bounce":
+            if triage.kind == MessageKind.BOUNCE:
                 self._record_bounce(s, msg)
             return
         linked = self._linked_case(s, parsed, triage)
         # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
         # except that whatever answers our request for clarification is the answer (s.1(3)).
-        answers_us = linked is not None and linked.status == AWAITING_CLARIFICATION and triage.kind == "foi_request"
+        answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
+                      and triage.kind == MessageKind.FOI_REQUEST)
         if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
             self._attach(s, msg, linked, triage, report)
             return
-        if triage.kind == "clarification_reply":
+        if triage.kind == MessageKind.CLARIFICATION_REPLY:
             self._needs_person(msg, "a reply to a case we cannot find", report)
             return
         if triage.kind not in CASE_KINDS:
@@ -253,7 +190,7 @@ class Intake:
             return
         for notice in s.scalars(select(Notice).where(Notice.message_id.in_(ids))):
             if notice.case is not None:
-                add_event(s, notice.case, "notice_bounced", msg.arrived_at,
+                add_event(s, notice.case, EventType.NOTICE_BOUNCED, msg.arrived_at,
                           {"notice": notice.kind, "to": notice.to_address, "message": msg.id})
                 log.warning("notice %s (%s) bounced; recorded on %s", notice.id, notice.kind,
                             notice.case.reference)
@@ -277,9 +214,9 @@ class Intake:
             notice = s.scalar(select(Notice).where(Notice.message_id.in_(ids)))
             if notice is not None and notice.case is not None:
                 return notice.case
-        if triage.kind == "clarification_reply" and triage.address:
+        if triage.kind == MessageKind.CLARIFICATION_REPLY and triage.address:
             return s.scalar(select(Case).where(Case.requester_email == triage.address,
-                                               Case.status == AWAITING_CLARIFICATION)
+                                               Case.status == CaseStatus.AWAITING_CLARIFICATION)
                             .order_by(Case.id.desc()).limit(1))
         return None
 
@@ -298,7 +235,6 @@ class Intake:
         case = Case(
             reference=next_reference(s, self.settings.organisation.reference_format,
                                      initial.astimezone(self.tz).date()),
-            status=OPEN,
             kind=triage.kind, regime=triage.regime, flags=triage.flags,
             initial_received_at=initial, received_at=msg.arrived_at,
             requester_name=triage.name,
@@ -313,8 +249,8 @@ class Intake:
         msg.case, msg.status = case, MessageStatus.PROCESSED
         data = {"message": msg.id, "received_by_dsp": received_local.isoformat()}
         if linked is not None:
-            data["review_of" if triage.kind == "internal_review" else "related_to"] = linked.reference
-        add_event(s, case, "received", initial, data)
+            data["review_of" if triage.kind == MessageKind.INTERNAL_REVIEW else "related_to"] = linked.reference
+        add_event(s, case, EventType.RECEIVED, initial, data)
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)

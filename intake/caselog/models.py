@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -18,20 +15,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
-    select,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
-    Session,
     mapped_column,
     relationship,
-    sessionmaker,
 )
 from sqlalchemy.types import TypeDecorator
+
+from intake.vocabulary import CaseStatus, MessageStatus, NoticeStatus
 
 
 def utcnow() -> datetime:
@@ -60,13 +53,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class MessageStatus:
-    RECEIVED = "received"          # raw bytes stored, not yet processed
-    PROCESSED = "processed"        # classified; case opened or updated
-    IGNORED = "ignored"            # auto-reply, bounce or our own mail: filed, never answered
-    NEEDS_PERSON = "needs_person"  # could not be handled automatically; kept for the DSP team
 
 
 class MailboxCursor(Base):
@@ -113,7 +99,7 @@ class Case(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(32), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(32), default=CaseStatus.OPEN, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     regime: Mapped[str | None] = mapped_column(String(16))
     flags: Mapped[list[Any]] = mapped_column(default=list)
@@ -156,13 +142,6 @@ class CaseEvent(Base):
     case: Mapped[Case] = relationship(back_populates="events")
 
 
-class NoticeStatus:
-    PENDING = "pending"        # committed, not yet handed to SMTP
-    SENDING = "sending"        # SMTP DATA under way; if we die here the outcome is in doubt
-    SENT = "sent"
-    HELD = "held"              # gave up or in doubt: a person decides
-
-
 class Notice(Base):
     """Outbox: a rendered notice, committed before it is sent and marked sent after."""
 
@@ -192,66 +171,3 @@ class ReferenceCounter(Base):
     __tablename__ = "reference_counters"
     year: Mapped[int] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
-
-
-@event.listens_for(Session, "before_flush")
-def _events_are_append_only(session: Session, flush_context: Any, instances: Any) -> None:
-    # The audit trail is evidence: an event, once written, is never changed or removed.
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, CaseEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise PermissionError("case events are append-only")
-
-
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")  # readers (cases list) don't block the poller
-            cur.execute("PRAGMA busy_timeout=10000")
-            cur.close()
-    return engine
-
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
-
-
-def create_schema(engine: Engine) -> None:
-    """Create or upgrade the case log to the current schema (Alembic migrations, in one transaction)."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-def next_reference(session: Session, fmt: str, received: date) -> str:
-    """Allocate the next reference for the year of receipt, inside the caller's transaction."""
-    counter = session.get(ReferenceCounter, received.year, with_for_update=True)
-    if counter is None:
-        counter = ReferenceCounter(year=received.year, last=0)
-        session.add(counter)
-    counter.last += 1
-    return fmt.format(year=received.year, seq=counter.last)
-
-
-def add_event(session: Session, case: Case, type_: str, at: datetime,
-              data: dict[str, Any] | None = None, actor: str = "foi-intake") -> CaseEvent:
-    ev = CaseEvent(case=case, type=type_, at=at, data=data or {}, actor=actor)
-    session.add(ev)
-    return ev
-
-
-def find_case(session: Session, reference: str) -> Case | None:
-    return session.scalar(select(Case).where(Case.reference == reference))

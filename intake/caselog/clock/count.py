@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from intake.calendar import WorkingCalendar
+from intake.caselog.clock.calendar import WorkingCalendar
 
 KINDS = ("foi", "eir", "sar", "internal_review", "eir_internal_review", "reuse", "publication_scheme")
 STATES = ("running", "overdue", "stopped", "lapsed", "met", "late", "closed")

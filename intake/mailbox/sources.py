@@ -6,11 +6,12 @@ import logging
 import mailbox
 import socket
 import ssl
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import imapclient
 from imapclient.exceptions import IMAPClientError
@@ -18,6 +19,7 @@ from imapclient.exceptions import IMAPClientError
 from config.settings import Mailbox
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # imapclient's DEBUG output is the protocol trace: whole message bodies. Never in our logs, even with -v.
 logging.getLogger("imapclient").setLevel(logging.INFO)
 logging.getLogger("imapclient.imaplib").setLevel(logging.WARNING)
@@ -45,10 +47,22 @@ class Batch:
 
 
 class Source(Protocol):
+    """What the intake needs of a mailbox; IMAP and Maildir both provide it."""
+
     key: str
+    # Maildir has no UIDs: it is told which keys are stored; IMAP uses the cursor instead.
+    wants_known_uids: bool
 
     def batches(self, uidvalidity: int | None, last_uid: int,
                 known_uids: set[str]) -> Iterator[Batch]: ...
+
+    def count(self) -> int: ...
+
+    def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]: ...
+
+    def append(self, folder: str, raw: bytes) -> None: ...
+
+    def reset(self) -> None: ...
 
     def close(self) -> None: ...
 
@@ -59,6 +73,7 @@ class ImapSource:
     def __init__(self, cfg: Mailbox) -> None:
         self.cfg = cfg
         self.key = f"imap://{cfg.username}@{cfg.host}:{cfg.port}/{cfg.folder}"
+        self.wants_known_uids = False
         self._client: imapclient.IMAPClient | None = None
 
     def _connect(self) -> imapclient.IMAPClient:
@@ -192,6 +207,7 @@ class MaildirSource:
         self.cfg = cfg
         self.path = Path(cfg.path)
         self.key = f"maildir://{self.path}"
+        self.wants_known_uids = True
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._box = mailbox.Maildir(self.path, factory=None, create=True)
 
@@ -245,6 +261,32 @@ class MaildirSource:
     def close(self) -> None:
         self._box.close()
 
+    def reset(self) -> None:
+        """Nothing to reconnect: a Maildir is read from disk each time."""
 
-def open_source(cfg: Mailbox) -> ImapSource | MaildirSource:
+
+
+def open_source(cfg: Mailbox) -> Source:
     return ImapSource(cfg) if cfg.kind == "imap" else MaildirSource(cfg)
+
+
+class SourceUnavailable(Exception):
+    """The mailbox could not be reached after every reconnect attempt."""
+
+
+def with_reconnect(source: Source, cfg: Mailbox, action: Callable[[], T],
+                   sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run `action`, reconnecting with exponential backoff after a transient fault."""
+    for attempt in range(1, cfg.reconnect_attempts + 1):
+        try:
+            return action()
+        except TRANSIENT_ERRORS as exc:
+            source.reset()
+            if attempt == cfg.reconnect_attempts:
+                raise SourceUnavailable(f"{source.key}: {type(exc).__name__}: {exc} "
+                                        f"(after {attempt} attempts)") from exc
+            delay = cfg.reconnect_backoff_seconds * 2 ** (attempt - 1)
+            log.warning("mailbox %s: %s: %s; reconnecting in %.1fs (attempt %d of %d)", source.key,
+                        type(exc).__name__, exc, delay, attempt, cfg.reconnect_attempts)
+            sleep(delay)
+    raise SourceUnavailable(f"{source.key}: reconnect_attempts is {cfg.reconnect_attempts}")

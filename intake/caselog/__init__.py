@@ -1,0 +1,48 @@
+"""The case log: messages, cases, their append-only event trail, the outbox rows and the statutory clock."""
+
+from intake.caselog.database import (
+    MIGRATIONS,
+    alembic_config,
+    create_schema,
+    has_case_log,
+    make_engine,
+    session_factory,
+)
+from intake.caselog.models import (
+    Base,
+    Case,
+    CaseEvent,
+    MailboxCursor,
+    Message,
+    Notice,
+    ReferenceCounter,
+    UTCDateTime,
+    utcnow,
+)
+from intake.caselog.records import StatusMismatch, add_event, derived_status, find_case, next_reference
+from intake.vocabulary import MessageStatus, NoticeStatus
+
+__all__ = [
+    "MIGRATIONS",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "MailboxCursor",
+    "Message",
+    "MessageStatus",
+    "Notice",
+    "NoticeStatus",
+    "ReferenceCounter",
+    "StatusMismatch",
+    "UTCDateTime",
+    "add_event",
+    "alembic_config",
+    "create_schema",
+    "derived_status",
+    "find_case",
+    "has_case_log",
+    "make_engine",
+    "next_reference",
+    "session_factory",
+    "utcnow",
+]

@@ -1,0 +1,58 @@
+"""Writing to the case log: references, events (the status follows them) and lookups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from intake.caselog.models import Case, CaseEvent, ReferenceCounter
+from intake.vocabulary import EventType, status_after
+
+__all__ = ["StatusMismatch", "add_event", "derived_status", "find_case", "next_reference"]
+
+
+class StatusMismatch(RuntimeError):
+    """A case's status was written by hand and disagrees with its event log."""
+
+
+def next_reference(session: Session, fmt: str, received: date) -> str:
+    """Allocate the next reference for the year of receipt, inside the caller's transaction."""
+    counter = session.get(ReferenceCounter, received.year, with_for_update=True)
+    if counter is None:
+        counter = ReferenceCounter(year=received.year, last=0)
+        session.add(counter)
+    counter.last += 1
+    return fmt.format(year=received.year, seq=counter.last)
+
+
+def derived_status(case: Case) -> str:
+    return status_after((e.type, e.data) for e in case.events)
+
+
+def add_event(session: Session, case: Case, type_: EventType, at: datetime,
+              data: dict[str, Any] | None = None, actor: str = "foi-intake") -> CaseEvent:
+    """Append to the audit trail; the case's status is then whatever the events say."""
+    ev = CaseEvent(case=case, type=type_, at=at, data=data or {}, actor=actor)
+    session.add(ev)
+    with session.no_autoflush:  # a flush before the status is set would find them disagreeing
+        case.status = derived_status(case)
+    return ev
+
+
+def find_case(session: Session, reference: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.reference == reference))
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_trail_rules(session: Session, flush_context: Any, instances: Any) -> None:
+    # The audit trail is evidence: an event, once written, is never changed or removed.
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, CaseEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError("case events are append-only")
+    # The status is the events' summary: a write that makes them disagree is a bug, not a state.
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Case) and obj.events and obj.status != derived_status(obj):
+            raise StatusMismatch(f"{obj.reference}: status {obj.status!r} but events say {derived_status(obj)!r}")

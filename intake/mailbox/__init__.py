@@ -1,0 +1,31 @@
+"""The mailbox: where mail comes from (IMAP or Maildir) and how one message is read (mail-parser)."""
+
+from intake.mailbox.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
+from intake.mailbox.sources import (
+    TRANSIENT_ERRORS,
+    Batch,
+    Fetched,
+    ImapSource,
+    MaildirSource,
+    Source,
+    SourceUnavailable,
+    open_source,
+    with_reconnect,
+)
+
+__all__ = [
+    "TRANSIENT_ERRORS",
+    "Batch",
+    "Fetched",
+    "ImapSource",
+    "MaildirSource",
+    "ParseError",
+    "ParsedMessage",
+    "Source",
+    "SourceUnavailable",
+    "fingerprint",
+    "header_message_id",
+    "open_source",
+    "parse",
+    "with_reconnect",
+]

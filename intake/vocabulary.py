@@ -1,0 +1,155 @@
+"""One vocabulary: every message kind, regime, status, event type and notice purpose, listed once.
+
+Values are the strings stored in the case log, so a StrEnum compares equal to what is on disk.
+The case status is not stored freely: `status_after` derives it from the event log (as Alaveteli's
+state follows its events), and the case log checks every write against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+__all__ = [
+    "CASE_KINDS",
+    "LIVE_STATUSES",
+    "SILENT_KINDS",
+    "CaseStatus",
+    "EventType",
+    "MessageKind",
+    "MessageStatus",
+    "NoticePurpose",
+    "NoticeStatus",
+    "Regime",
+    "status_after",
+]
+
+
+class MessageKind(StrEnum):
+    """What the classifier decided a message is."""
+
+    FOI_REQUEST = "foi_request"
+    INTERNAL_REVIEW = "internal_review"  # s.45 Code; policy 17
+    CLARIFICATION_REPLY = "clarification_reply"  # FOIA s.1(3)
+    REUSE_REQUEST = "reuse_request"  # RPSI 2015; policy 23
+    GENERAL_ENQUIRY = "general_enquiry"  # policy 2.6
+    AUTO_REPLY = "auto_reply"  # RFC 3834
+    BOUNCE = "bounce"  # RFC 3464
+
+
+# Kinds that must never be answered (RFC 3834): filed, no notice, ever.
+SILENT_KINDS = frozenset({MessageKind.AUTO_REPLY, MessageKind.BOUNCE})
+# Kinds that open a case of their own; other kinds attach to one or go to a queue.
+CASE_KINDS = frozenset({MessageKind.FOI_REQUEST, MessageKind.REUSE_REQUEST, MessageKind.INTERNAL_REVIEW})
+
+
+class Regime(StrEnum):
+    """Which law a request is answered under (policy 2.8)."""
+
+    FOI = "foi"
+    EIR = "eir"
+    FOI_EIR = "foi+eir"
+    SAR = "sar"
+
+
+class MessageStatus(StrEnum):
+    RECEIVED = "received"  # raw bytes stored, not yet processed
+    PROCESSED = "processed"  # classified; case opened or updated
+    IGNORED = "ignored"  # auto-reply, bounce or our own mail: filed, never answered
+    NEEDS_PERSON = "needs_person"  # could not be handled automatically; kept for the DSP team
+
+
+class NoticeStatus(StrEnum):
+    PENDING = "pending"  # committed, not yet handed to SMTP
+    SENDING = "sending"  # SMTP DATA under way; if we die here the outcome is in doubt
+    SENT = "sent"
+    HELD = "held"  # gave up or in doubt: a person decides
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    AWAITING_CLARIFICATION = "awaiting_clarification"
+    AWAITING_FEE = "awaiting_fee"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+
+
+# Statuses in which the clock may still run, so the daily jobs look at them.
+LIVE_STATUSES = frozenset({CaseStatus.OPEN, CaseStatus.AWAITING_CLARIFICATION, CaseStatus.AWAITING_FEE})
+
+
+class EventType(StrEnum):
+    """Every entry the audit trail can hold; the clock reads some, the status follows some."""
+
+    RECEIVED = "received"
+    CLARIFICATION_REQUESTED = "clarification_requested"  # FOIA s.1(3)
+    CLARIFICATION_RECEIVED = "clarification_received"
+    CORRESPONDENCE_RECEIVED = "correspondence_received"
+    FEE_NOTICE = "fee_notice"  # FOIA s.9, s.10(2)
+    FEE_PAID = "fee_paid"
+    PIT_EXTENSION = "pit_extension"  # FOIA s.10(3)
+    EIR_EXTENSION = "eir_extension"  # EIR reg 7
+    SAR_EXTENSION = "sar_extension"  # UK GDPR Art 12(3)
+    COMPLEX_REVIEW = "complex_review"  # s.45 Code
+    REUSE_EXTENSION = "reuse_extension"  # RPSI reg 8(2)
+    ID_REQUESTED = "id_requested"  # UK GDPR Art 12(6)
+    ID_RECEIVED = "id_received"
+    COMMS_SIGNOFF = "comms_signoff"  # policy 18.2
+    RESPONDED = "responded"
+    TRANSFERRED = "transferred"  # policy 19.1
+    REVIEW_OPENED = "review_opened"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    NOTE = "note"
+    ICO_COMMUNICATION = "ico_communication"  # policy 31.2
+    NOTICE_QUEUED = "notice_queued"
+    NOTICE_SUPPRESSED = "notice_suppressed"
+    NOTICE_BOUNCED = "notice_bounced"
+
+
+class NoticePurpose(StrEnum):
+    """Every notice the responders send; each is a template of the same name."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    CLARIFICATION = "clarification"
+    FEES = "fees"
+    EXTENSION = "extension"
+    TRANSFER = "transfer"
+    LAPSE = "lapse"
+    SAR_NOTICE = "sar_notice"
+    REVIEW_ACKNOWLEDGEMENT = "review_acknowledgement"
+    REUSE_ACKNOWLEDGEMENT = "reuse_acknowledgement"
+    MEDIA_ALERT = "media_alert"
+    REMINDER = "reminder"
+    OVERDUE = "overdue"
+    DIGEST = "digest"
+
+
+# How each event moves the case status; an event not listed leaves it where it was.
+_STATUS_AFTER: dict[str, CaseStatus] = {
+    EventType.RECEIVED: CaseStatus.OPEN,
+    EventType.CLARIFICATION_REQUESTED: CaseStatus.AWAITING_CLARIFICATION,
+    EventType.CLARIFICATION_RECEIVED: CaseStatus.OPEN,
+    EventType.FEE_NOTICE: CaseStatus.AWAITING_FEE,
+    EventType.FEE_PAID: CaseStatus.OPEN,
+    EventType.RESPONDED: CaseStatus.RESPONDED,
+    EventType.CLOSED: CaseStatus.CLOSED,
+    EventType.REOPENED: CaseStatus.OPEN,
+}
+
+
+def status_after(events: Iterable[tuple[str, dict[str, object]]]) -> CaseStatus:
+    """The status a case's events give, in the order they were recorded.
+
+    A clarification received returns the case to open only when it completed the request (the event
+    says so with `complete`); an internal review's decision closes it.
+    """
+    status = CaseStatus.OPEN
+    for type_, data in events:
+        if type_ == EventType.CLARIFICATION_RECEIVED and not data.get("complete", True):
+            continue
+        if type_ == EventType.RESPONDED and data.get("closes"):
+            status = CaseStatus.CLOSED
+            continue
+        status = _STATUS_AFTER.get(type_, status)
+    return status
