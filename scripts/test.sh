@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (Dovecot from Debian, the venv), then runs
-# ruff and the whole suite against real IMAP and SMTP servers on 127.0.0.1.
+# ruff, the import layers (import-linter), mypy --strict and the whole suite against real IMAP and
+# SMTP servers on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
@@ -12,4 +13,6 @@ if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
 fi
 scripts/bootstrap.sh
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache
+.venv/bin/mypy
 exec .venv/bin/python -m pytest -q "$@"
