@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from intake.errors import FoiIntakeError
+
 ENV_VAR = "FOI_INTAKE_CONFIG"
 
 
-class ConfigError(Exception):
+class ConfigError(FoiIntakeError):
     """A configuration problem, always naming the key: `mailbox.port: expected an integer`."""
 
     def __init__(self, key: str, problem: str) -> None:
@@ -168,7 +170,7 @@ class _Reader:
     def _key(self, name: str) -> str:
         return f"{self.prefix}.{name}"
 
-    def str(self, name: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+    def text(self, name: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
         value = self.table.get(name, default)
         if value is None:
             raise ConfigError(self._key(name), "missing")
@@ -178,7 +180,7 @@ class _Reader:
             raise ConfigError(self._key(name), f"expected one of {', '.join(choices)}, got {value!r}")
         return value
 
-    def int(self, name: str, default: int | None = None, minimum: int = 0) -> int:
+    def integer(self, name: str, default: int | None = None, minimum: int = 0) -> int:
         value = self.table.get(name, default)
         if value is None:
             raise ConfigError(self._key(name), "missing")
@@ -188,7 +190,7 @@ class _Reader:
             raise ConfigError(self._key(name), f"must be at least {minimum}, got {value}")
         return value
 
-    def float(self, name: str, default: float) -> float:
+    def number(self, name: str, default: float) -> float:
         value = self.table.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ConfigError(self._key(name), f"expected a non-negative number, got {value!r}")
@@ -231,29 +233,22 @@ class _Reader:
 
 
 def _email(reader: _Reader, name: str) -> str:
-    value = reader.str(name)
+    value = reader.text(name)
     if "@" not in value or any(c in value for c in " \r\n<>"):
         raise ConfigError(reader._key(name), f"expected a plain email address, got {value!r}")
     return value
 
 
-def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> Settings:
-    """Build Settings from parsed TOML; relative paths resolve against `base`."""
-    top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues"}
-    unknown = sorted(set(data) - top_allowed)
-    if unknown:
-        raise ConfigError(unknown[0], "unknown section")
-
+def _organisation(data: dict[str, Any]) -> Organisation:
     r = _Reader(_section(data, "organisation"), "organisation",
                 {"name", "foi_address", "dsp_address", "comms_address", "timezone",
                  "reference_format", "staff_domains"})
-    tz = r.str("timezone", "Europe/London")
+    tz = r.text("timezone", "Europe/London")
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError("organisation.timezone", f"unknown time zone {tz!r}") from exc
-    ref_format = r.str("reference_format", "FOI-{year}-{seq:05d}")
+    ref_format = r.text("reference_format", "FOI-{year}-{seq:05d}")
     try:
         ref_format.format(year=2026, seq=1)
     except (KeyError, IndexError, ValueError) as exc:
@@ -263,56 +258,52 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
     staff = r.table.get("staff_domains", [foi_address.rsplit("@", 1)[1]])
     if not isinstance(staff, list) or not all(isinstance(d, str) and "." in d for d in staff):
         raise ConfigError("organisation.staff_domains", "expected a list of domain names")
-    org = Organisation(name=r.str("name"), foi_address=foi_address,
-                       dsp_address=_email(r, "dsp_address"), comms_address=_email(r, "comms_address"),
-                       timezone=tz, reference_format=ref_format,
-                       staff_domains=tuple(d.lower() for d in staff))
+    return Organisation(name=r.text("name"), foi_address=foi_address,
+                        dsp_address=_email(r, "dsp_address"), comms_address=_email(r, "comms_address"),
+                        timezone=tz, reference_format=ref_format,
+                        staff_domains=tuple(d.lower() for d in staff))
 
+
+def _mailbox(data: dict[str, Any], base: Path) -> Mailbox:
     m = _Reader(_section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
                  "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds"})
-    kind = m.str("kind", choices=("imap", "maildir"))
-    common = dict(batch_size=m.int("batch_size", 50, minimum=1),
-                  max_message_bytes=m.int("max_message_bytes", 25 * 1024 * 1024, minimum=1024),
-                  reconnect_attempts=m.int("reconnect_attempts", 5, minimum=1),
-                  reconnect_backoff_seconds=m.float("reconnect_backoff_seconds", 2.0),
-                  timeout_seconds=m.float("timeout_seconds", 60.0))
+    kind = m.text("kind", choices=("imap", "maildir"))
+    common: dict[str, Any] = dict(
+        batch_size=m.integer("batch_size", 50, minimum=1),
+        max_message_bytes=m.integer("max_message_bytes", 25 * 1024 * 1024, minimum=1024),
+        reconnect_attempts=m.integer("reconnect_attempts", 5, minimum=1),
+        reconnect_backoff_seconds=m.number("reconnect_backoff_seconds", 2.0),
+        timeout_seconds=m.number("timeout_seconds", 60.0))
     if kind == "imap":
-        tls = m.str("tls", "ssl", choices=("ssl", "starttls", "none"))
-        mailbox = Mailbox(kind=kind, host=m.str("host"),
-                          port=m.int("port", 993 if tls == "ssl" else 143, minimum=1),
-                          tls=tls, username=m.str("username"), password=m.secret(base),
-                          folder=m.str("folder", "INBOX"), **common)
-    else:
-        mailbox = Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
+        tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
+        return Mailbox(kind=kind, host=m.text("host"),
+                       port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),
+                       tls=tls, username=m.text("username"), password=m.secret(base),
+                       folder=m.text("folder", "INBOX"), **common)
+    return Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
 
+
+def _smtp(data: dict[str, Any], base: Path) -> Smtp:
     s = _Reader(_section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "path", "timeout_seconds", "max_attempts",
                  "retry_backoff_seconds", "in_doubt"})
-    skind = s.str("kind", choices=("smtp", "file"))
-    retry = dict(max_attempts=s.int("max_attempts", 8, minimum=1),
-                 retry_backoff_seconds=s.float("retry_backoff_seconds", 60.0),
-                 in_doubt=s.str("in_doubt", "resend", choices=("resend", "hold")))
+    skind = s.text("kind", choices=("smtp", "file"))
+    retry: dict[str, Any] = dict(max_attempts=s.integer("max_attempts", 8, minimum=1),
+                                 retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
+                                 in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
     if skind == "smtp":
-        stls = s.str("tls", "starttls", choices=("ssl", "starttls", "none"))
-        smtp = Smtp(kind=skind, host=s.str("host"),
-                    port=s.int("port", 465 if stls == "ssl" else 587, minimum=1), tls=stls,
+        stls = s.text("tls", "starttls", choices=("ssl", "starttls", "none"))
+        return Smtp(kind=skind, host=s.text("host"),
+                    port=s.integer("port", 465 if stls == "ssl" else 587, minimum=1), tls=stls,
                     username=str(s.table.get("username", "")), password=s.secret(base),
-                    timeout_seconds=s.float("timeout_seconds", 30.0), **retry)
-    else:
-        smtp = Smtp(kind=skind, path=s.path("path", base, required=True), **retry)
+                    timeout_seconds=s.number("timeout_seconds", 30.0), **retry)
+    return Smtp(kind=skind, path=s.path("path", base, required=True), **retry)
 
-    d = _Reader(_section(data, "database", required=False), "database", {"url"})
-    default_db = f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"
-    database = Database(url=d.str("url", default_db))
 
-    sc = _Reader(_section(data, "schedule", required=False), "schedule",
-                 {"poll_seconds", "outbox_seconds"})
-    schedule = Schedule(poll_seconds=sc.int("poll_seconds", 60, minimum=1),
-                        outbox_seconds=sc.int("outbox_seconds", 60, minimum=1))
-
+def _clock(data: dict[str, Any]) -> Clock:
     c = _Reader(_section(data, "clock", required=False), "clock",
                 {"clarification_restart", "extra_non_working_days", "closure_days"})
     dates = {}
@@ -321,9 +312,11 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
         if not isinstance(value, list) or not all(isinstance(x, date) for x in value):
             raise ConfigError(f"clock.{key}", "expected a list of TOML dates (2027-01-04)")
         dates[key] = tuple(value)
-    clock = Clock(clarification_restart=c.str("clarification_restart", "afresh",
+    return Clock(clarification_restart=c.text("clarification_restart", "afresh",
                                               choices=("afresh", "resume")), **dates)
 
+
+def _responders(data: dict[str, Any], base: Path) -> Responders:
     defaults = Responders()
     rs = _Reader(_section(data, "responders", required=False), "responders",
                  {"templates_dir", "signature", "review_contact", "how_to_pay", "sar_contact", "sar_identification",
@@ -344,16 +337,35 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
     for key, value in texts.items():
         if not isinstance(value, str):
             raise ConfigError(f"responders.{key}", f"expected a string, got {value!r}")
-    responders = Responders(
+    return Responders(
         templates_dir=templates_dir, **texts, reminder_days=tuple(sorted(set(reminder_days), reverse=True)),
-        notices_per_sender_per_day=rs.int("notices_per_sender_per_day", 5, minimum=1), digest_time=digest_time)
+        notices_per_sender_per_day=rs.integer("notices_per_sender_per_day", 5, minimum=1), digest_time=digest_time)
 
+
+def _queues(data: dict[str, Any]) -> Queues:
     q = _Reader(_section(data, "queues", required=False), "queues", {"file_messages", *QUEUE_NAMES})
     file_messages = q.table.get("file_messages", True)
     if not isinstance(file_messages, bool):
         raise ConfigError("queues.file_messages", f"expected true or false, got {file_messages!r}")
-    folders = {name: q.str(name, Queues().folders[name]) for name in QUEUE_NAMES}
-    queues = Queues(file_messages=file_messages, folders=folders)
+    folders = {name: q.text(name, Queues().folders[name]) for name in QUEUE_NAMES}
+    return Queues(file_messages=file_messages, folders=folders)
+
+
+def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> Settings:
+    """Build Settings from parsed TOML; relative paths resolve against `base`."""
+    top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
+                   "responders", "classifier", "queues"}
+    unknown = sorted(set(data) - top_allowed)
+    if unknown:
+        raise ConfigError(unknown[0], "unknown section")
+
+    org, mailbox, smtp = _organisation(data), _mailbox(data, base), _smtp(data, base)
+    d = _Reader(_section(data, "database", required=False), "database", {"url"})
+    database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"))
+    sc = _Reader(_section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
+    schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
+                        outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
+    clock, responders, queues = _clock(data), _responders(data, base), _queues(data)
 
     cl = _Reader(_section(data, "classifier", required=False), "classifier",
                  {"model", "lexicon_dir"})

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from intake.app.intake_pass import Intake, PollReport
 from intake.caselog import create_schema, has_case_log, make_engine, session_factory
+from intake.errors import FoiIntakeError
 from responders.outbox import FlushReport, Outbox
 
 
@@ -50,7 +51,7 @@ def build(settings: Settings, create: bool = True) -> App:
 __all__ = ["App", "NotInitialised", "build", "open_existing"]
 
 
-class NotInitialised(Exception):
+class NotInitialised(FoiIntakeError):
     """The configured database has no case log yet."""
 
 

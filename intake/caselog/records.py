@@ -9,12 +9,13 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from intake.caselog.models import Case, CaseEvent, ReferenceCounter
+from intake.errors import FoiIntakeError
 from intake.vocabulary import EventType, status_after
 
 __all__ = ["StatusMismatch", "add_event", "derived_status", "find_case", "next_reference"]
 
 
-class StatusMismatch(RuntimeError):
+class StatusMismatch(FoiIntakeError):
     """A case's status was written by hand and disagrees with its event log."""
 
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from intake.cli.main import main
+from intake.cli.commands import main
 
 sys.exit(main())

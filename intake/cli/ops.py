@@ -91,7 +91,7 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
             rows = s.execute(select(column, func.count()).select_from(model).group_by(column)).all()
             return {str(k): int(v) for k, v in rows}
 
-        data = {
+        data: dict[str, Any] = {
             "mailboxes": [{"source": c.source, "uidvalidity": c.uidvalidity, "last_uid": c.last_uid,
                            "updated_at": c.updated_at.isoformat()} for c in s.scalars(select(MailboxCursor))],
             "messages": counts(Message, Message.status),

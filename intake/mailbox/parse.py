@@ -12,13 +12,15 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 import mailparser
 
+from intake.errors import FoiIntakeError
+
 # mail-parser logs every MIME type it does not decode at WARNING; that is noise, not a problem.
 logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 log = logging.getLogger(__name__)
 
 
-class ParseError(Exception):
+class ParseError(FoiIntakeError):
     """The message could not be parsed; it is kept and queued for a person."""
 
 
@@ -120,7 +122,7 @@ def _label_enclosed(mp: mailparser.MailParser, text: str) -> str:
                     body = sub
                     break
         payload = body.get_payload(decode=True) if body is not None else None
-        if not payload:
+        if body is None or not payload:
             continue
         first = payload.decode(body.get_content_charset() or "utf-8", "replace").replace("\r\n", "\n")
         anchor = first.strip()[:60]

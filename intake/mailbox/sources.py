@@ -17,6 +17,7 @@ import imapclient
 from imapclient.exceptions import IMAPClientError
 
 from config.settings import Mailbox
+from intake.errors import FoiIntakeError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -218,7 +219,8 @@ class MaildirSource:
         for start in range(0, len(keys), self.cfg.batch_size):
             out = []
             for key in keys[start:start + self.cfg.batch_size]:
-                path = self.path / self._box._lookup(key)
+                # The stdlib has no public key-to-path lookup; _lookup has been stable since Python 2.5.
+                path = self.path / self._box._lookup(key)  # type: ignore[attr-defined]
                 size = path.stat().st_size
                 arrived = datetime.fromtimestamp(path.stat().st_mtime, UTC)
                 if size > self.cfg.max_message_bytes:
@@ -270,7 +272,7 @@ def open_source(cfg: Mailbox) -> Source:
     return ImapSource(cfg) if cfg.kind == "imap" else MaildirSource(cfg)
 
 
-class SourceUnavailable(Exception):
+class SourceUnavailable(FoiIntakeError):
     """The mailbox could not be reached after every reconnect attempt."""
 
 

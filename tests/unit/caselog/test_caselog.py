@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 
 from intake.caselog import Base, Case, add_event, create_schema, make_engine, session_factory
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:

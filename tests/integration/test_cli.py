@@ -16,7 +16,7 @@ from intake import cli
 from tests.conftest import write_config
 from tests.mail import request
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "example.toml"
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,7 @@ from intake.caselog.views import case_json
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
+from intake.errors import FoiIntakeError
 from intake.mailbox import SourceUnavailable
 from intake.mailbox.parse import ParseError
 from intake.mailbox.parse import parse as parse_message
@@ -87,6 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SourceUnavailable as exc:
         print(f"foi-intake: mailbox unavailable: {exc}", file=sys.stderr)
         return EXIT_MAILBOX
+    except FoiIntakeError as exc:
+        print(f"foi-intake: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:
+        # A person gets one line; the engineer gets the traceback with -v (it never holds a message body).
+        log.debug("internal error", exc_info=True)
+        print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details",
+              file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
