@@ -21,6 +21,11 @@ DSP = "dsp@example-icb.nhs.uk"
 COMMS = "comms@example-icb.nhs.uk"
 
 
+def pytest_report_header() -> str:
+    found = "found" if (SHARED / "corpus").is_dir() else "MISSING: clone it beside the repository"
+    return f"shared corpus and seeds: {SHARED} ({found})"
+
+
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     with tempfile.TemporaryDirectory(prefix="foi-dovecot-") as d:

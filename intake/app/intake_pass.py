@@ -135,6 +135,7 @@ class Intake:
                     msg = s.get(Message, message_id)
                     if msg is not None:
                         self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
+                        self._fill_headers(msg)  # so `messages list` shows whose message it is
                         s.commit()
 
     def _needs_person(self, msg: Message, problem: str, report: PollReport) -> None:
