@@ -27,7 +27,7 @@ def main() -> int:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="foi-intake-bench-"))
     settings = demo_settings(root)
-    app = build(settings)  # loads the model before the clock starts
+    app = build(settings, create=True)  # loads the model before the clock starts
     assert settings.mailbox.path is not None
     new = settings.mailbox.path / "new"
     for i, raw in enumerate(synthetic_requests(args.n, seed=7)):

@@ -10,7 +10,7 @@ from typing import Any
 import imapclient
 import pytest
 
-from config.settings import Settings, parse
+from config.settings import Settings, load, parse
 from intake.app import App, build
 from tests.servers import Dovecot, SmtpServer
 
@@ -100,7 +100,7 @@ def make_app(settings: Settings) -> Iterator[Any]:
     apps: list[App] = []
 
     def _make(s: Settings | None = None) -> App:
-        app = build(s or settings)
+        app = build(s or settings, create=True)
         apps.append(app)
         return app
 
@@ -109,8 +109,8 @@ def make_app(settings: Settings) -> Iterator[Any]:
         app.close()
 
 
-def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "") -> Path:
-    """A TOML configuration file for the CLI, against the test servers."""
+def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "", init: bool = True) -> Path:
+    """A TOML configuration file for the CLI, against the test servers; `init` as a deployment would."""
     (tmp / "imap.secret").write_text(mailbox.password)
     path = tmp / "foi.toml"
     path.write_text(f"""
@@ -140,4 +140,6 @@ poll_seconds = 1
 outbox_seconds = 1
 {extra}
 """)
+    if init:
+        build(load(path), create=True).close()
     return path

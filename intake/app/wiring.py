@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
@@ -36,9 +39,22 @@ class App:
         self.intake.source.close()
 
 
-def build(settings: Settings, create: bool = True) -> App:
+__all__ = ["App", "NotInitialised", "build", "open_existing"]
+
+
+def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> App:
+    """The app over the configured case log. Only `create` (foi-intake init) may make a new one: a
+    missing case log is an accident to restore from backup, never a reason to start again at 00001."""
+    url = make_url(settings.database.url)
+    if not create:
+        _require_case_log(url)
+    elif url.get_backend_name() == "sqlite" and url.database:
+        _create_private_file(Path(url.database))
     engine = make_engine(settings.database.url)
-    if create:
+    if not create and not has_case_log(engine):
+        raise NotInitialised(f"no case log in {url.render_as_string(hide_password=True)}: "
+                             "restore it, or run foi-intake init")
+    if create or migrate:
         create_schema(engine)
     sessions = session_factory(engine)
     intake = Intake(settings, sessions)
@@ -48,18 +64,22 @@ def build(settings: Settings, create: bool = True) -> App:
                                                   archive=archive))
 
 
-__all__ = ["App", "NotInitialised", "build", "open_existing"]
+def open_existing(settings: Settings) -> App:
+    """The app over an existing case log, as it is: read-only commands never migrate it."""
+    return build(settings, migrate=False)
 
 
 class NotInitialised(FoiIntakeError):
-    """The configured database has no case log yet."""
+    """The configured database has no case log."""
 
 
-def open_existing(settings: Settings) -> App:
-    """The app over a database that `foi-intake init` (or a poll) has already created."""
-    app = build(settings, create=False)
-    with app.sessions() as s:
-        if not has_case_log(s.get_bind().engine):
-            app.close()
-            raise NotInitialised(f"{settings.database.url} has no case log yet: run `foi-intake init`")
-    return app
+def _require_case_log(url: URL) -> None:
+    # Connecting to SQLite would create an empty file: look before connecting.
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        raise NotInitialised(f"no case log at {url.database}: restore it, or run foi-intake init")
+
+
+def _create_private_file(path: Path) -> None:
+    # The case log holds personal data: owner-only from the moment it exists (directory too).
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

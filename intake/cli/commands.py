@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from classifier import Classifier, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
@@ -100,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
-    build(settings)
-    print(f"database ready: {settings.database.url}")
+    build(settings, create=True).close()
+    print(f"database ready: {make_url(settings.database.url).render_as_string(hide_password=True)}")
     return EXIT_OK
 
 
@@ -218,7 +219,7 @@ def demo_settings(root: Path) -> Settings:
 def demo() -> int:
     root = Path(tempfile.mkdtemp(prefix="foi-intake-demo-"))
     settings = demo_settings(root)
-    app = build(settings)
+    app = build(settings, create=True)
     assert settings.mailbox.path is not None and settings.smtp.path is not None
     samples = resources.files("intake") / "demo_mail"
     new = settings.mailbox.path / "new"

@@ -50,7 +50,7 @@ def run_check(settings: Settings, args: argparse.Namespace) -> int:
         except Exception as exc:  # every failure is reported, none stops the others
             results.append((part, False, f"{type(exc).__name__}: {exc}"))
 
-    app = build(settings)  # creates or migrates the database: the first thing a deployment needs
+    app = build(settings)  # migrates the case log, never creates it: a missing one stops here in one line
     attempt("database", lambda: f"{settings.database.url.split('://')[0]} ready (migrations applied)")
 
     def mailbox() -> str:

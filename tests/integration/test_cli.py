@@ -25,7 +25,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def test_poll_once_then_cases_list_and_show_as_json(tmp_path, mailbox, smtp):
-    config = write_config(tmp_path, mailbox, smtp)
+    config = write_config(tmp_path, mailbox, smtp, init=False)
     assert run_cli("--config", str(config), "init").returncode == 0
     mailbox.append(request(sender="Jo Bloggs <jo@example.org>", subject="Interpreters",
                            body="Please provide the cost of interpreters in 2025.\n\nJo Bloggs\n"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from intake import cli
 from tests.conftest import write_config
 from tests.mail import request
@@ -14,7 +16,7 @@ def act(config, *argv: str) -> int:
 
 
 def test_status_before_init_says_what_to_do(tmp_path, mailbox, smtp, capsys):
-    config = write_config(tmp_path, mailbox, smtp)
+    config = write_config(tmp_path, mailbox, smtp, init=False)
     assert act(config, "status") == 1
     assert "foi-intake init" in capsys.readouterr().err
 
@@ -69,3 +71,20 @@ def test_check_tries_every_part_and_names_the_one_that_fails(tmp_path, mailbox, 
     smtp.stop()
     assert act(config, "check") == 1
     assert "FAIL smtp" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["poll", "--once"], ["check"], ["status"], ["cases", "list"]])
+def test_a_missing_case_log_is_never_silently_replaced(tmp_path, mailbox, smtp, capsys, command):
+    # A new empty log would issue FOI-2026-00001 again and acknowledge the whole mailbox a second time.
+    config = write_config(tmp_path, mailbox, smtp, init=False)
+    mailbox.append(request())
+    assert act(config, *command) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "restore it, or run foi-intake init" in err
+    assert not (tmp_path / "foi-intake.sqlite3").exists() and smtp.messages == []
+
+
+def test_init_creates_the_case_log_for_its_owner_only(tmp_path, mailbox, smtp):
+    config = write_config(tmp_path, mailbox, smtp, init=False)
+    assert act(config, "init") == 0
+    assert (tmp_path / "foi-intake.sqlite3").stat().st_mode & 0o777 == 0o600

@@ -34,7 +34,7 @@ class ScriptedClassifier:
 
 @pytest.fixture
 def app(tmp_path: Path) -> App:
-    app = build(demo_settings(tmp_path))
+    app = build(demo_settings(tmp_path), create=True)
     app.intake.classifier = ScriptedClassifier()  # type: ignore[assignment]
     return app
 
