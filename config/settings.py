@@ -207,8 +207,9 @@ class _Reader:
         p = Path(value).expanduser()
         return p if p.is_absolute() else (base / p)
 
-    def secret(self, base: Path) -> str:
-        """A password from an environment variable or a file, never from the TOML itself."""
+    def secret(self, base: Path, read: bool = True) -> str:
+        """A password from an environment variable or a file, never from the TOML itself; with
+        `read` False only its shape is checked (commands that never log in need no password)."""
         if "password" in self.table:
             raise ConfigError(self._key("password"),
                               "passwords never live in the TOML; use password_env or password_file")
@@ -219,12 +220,16 @@ class _Reader:
         if env_name is not None:
             if not isinstance(env_name, str) or not env_name:
                 raise ConfigError(self._key("password_env"), "expected an environment variable name")
+            if not read:
+                return ""
             if env_name not in os.environ:
                 raise ConfigError(self._key("password_env"), f"environment variable {env_name} is not set")
             return os.environ[env_name]
         if file_name is not None:
             p = self.path("password_file", base, required=True)
             assert p is not None
+            if not read:
+                return ""
             try:
                 return p.read_text(encoding="utf-8").strip()
             except OSError as exc:
@@ -264,7 +269,7 @@ def _organisation(data: dict[str, Any]) -> Organisation:
                         staff_domains=tuple(d.lower() for d in staff))
 
 
-def _mailbox(data: dict[str, Any], base: Path) -> Mailbox:
+def _mailbox(data: dict[str, Any], base: Path, secrets: bool) -> Mailbox:
     m = _Reader(_section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
@@ -280,12 +285,12 @@ def _mailbox(data: dict[str, Any], base: Path) -> Mailbox:
         tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
         return Mailbox(kind=kind, host=m.text("host"),
                        port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),
-                       tls=tls, username=m.text("username"), password=m.secret(base),
+                       tls=tls, username=m.text("username"), password=m.secret(base, secrets),
                        folder=m.text("folder", "INBOX"), **common)
     return Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
 
 
-def _smtp(data: dict[str, Any], base: Path) -> Smtp:
+def _smtp(data: dict[str, Any], base: Path, secrets: bool) -> Smtp:
     s = _Reader(_section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "path", "timeout_seconds", "max_attempts",
@@ -298,7 +303,7 @@ def _smtp(data: dict[str, Any], base: Path) -> Smtp:
         stls = s.text("tls", "starttls", choices=("ssl", "starttls", "none"))
         return Smtp(kind=skind, host=s.text("host"),
                     port=s.integer("port", 465 if stls == "ssl" else 587, minimum=1), tls=stls,
-                    username=str(s.table.get("username", "")), password=s.secret(base),
+                    username=str(s.table.get("username", "")), password=s.secret(base, secrets),
                     timeout_seconds=s.number("timeout_seconds", 30.0), **retry)
     return Smtp(kind=skind, path=s.path("path", base, required=True), **retry)
 
@@ -351,15 +356,16 @@ def _queues(data: dict[str, Any]) -> Queues:
     return Queues(file_messages=file_messages, folders=folders)
 
 
-def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> Settings:
-    """Build Settings from parsed TOML; relative paths resolve against `base`."""
+def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True) -> Settings:
+    """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
+    passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
                    "responders", "classifier", "queues"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
 
-    org, mailbox, smtp = _organisation(data), _mailbox(data, base), _smtp(data, base)
+    org, mailbox, smtp = _organisation(data), _mailbox(data, base, secrets), _smtp(data, base, secrets)
     d = _Reader(_section(data, "database", required=False), "database", {"url"})
     database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"))
     sc = _Reader(_section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
@@ -377,7 +383,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None) -> 
                     classifier=classifier, source_path=source_path)
 
 
-def load(path: str | Path | None = None) -> Settings:
+def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
     """Load the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
     if path is None:
         path = os.environ.get(ENV_VAR)
@@ -390,4 +396,4 @@ def load(path: str | Path | None = None) -> Settings:
         raise ConfigError("--config", f"file not found: {p}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
-    return parse(data, p.parent, source_path=p)
+    return parse(data, p.parent, source_path=p, secrets=secrets)

@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo()
         if args.command == "classify":
             return cmd_classify(args)
-        settings = load(args.config)
+        settings = load(args.config, secrets=args.command not in READ_ONLY)
         return COMMANDS[args.command](settings, args)
     except ConfigError as exc:
         print(f"foi-intake: configuration error: {exc}", file=sys.stderr)
@@ -98,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details",
               file=sys.stderr)
         return EXIT_FAILURE
+
+
+# Commands that only read the case log: they run without the mailbox and SMTP passwords.
+READ_ONLY = frozenset({"cases", "report", "status"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
