@@ -188,10 +188,10 @@ def outcome_text(o: Outcome) -> str:
             return "closed without a response"
         case Reopened(ended=None):
             return "reopened, but nothing had ended the clock; no effect"
-        case Reopened(ended=ended, ended_on=on, counted=n):
+        case Reopened(ended=ended, ended_on=date() as on, counted=n):
             what = "response" if ended == EventType.RESPONDED else "closure"
-            return (f"reopened: the {what} of {fmt(on) if on else '?'} no longer ends the clock; "
-                    f"the count carries on from day {n}, so the due date does not move")
+            since = f"; the days since count as usual (day {n} so far)" if n is not None else ""
+            return f"reopened: the {what} of {fmt(on)} no longer ends the clock{since}, so the due date does not move"
     raise AssertionError(o)  # pragma: no cover - every outcome type is listed above
 
 

@@ -133,7 +133,7 @@ def reopened(e: Ev, d: date, c: Tally) -> Outcome:
             if c.cal.is_working_day(day):
                 c.count_day(day)
             day += timedelta(days=1)
-    return Reopened(ended=EventType(what), ended_on=on, counted=c.counted, reopens=True)
+    return Reopened(ended=EventType(what), ended_on=on, counted=c.counted)
 
 
 HANDLERS: dict[EventType, Handler] = {

@@ -86,7 +86,7 @@ def _apply(s: _Sar, e: Ev) -> None:
         if s.ending is None:
             s.refuse(e.tag, EventStep(e.day, Reopened(applied=False)), last=True)
             return
-        s.after.append(EventStep(e.day, Reopened(ended=s.ending[0], ended_on=s.ending[1], reopens=True)))
+        s.after.append(EventStep(e.day, Reopened(ended=s.ending[0], ended_on=s.ending[1])))
         s.ending = None
     else:
         s.ending = (e.type, e.day)

@@ -55,7 +55,6 @@ class Outcome:
     pauses: bool = False  # the clock stops from this day
     restarts: bool = False  # a new count starts: this day is day 0
     ends: EventType | None = None  # the case ended this day (responded or closed)
-    reopens: bool = False  # an earlier ending no longer ends the clock
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,7 +112,7 @@ class Ended(Outcome):
 class Reopened(Outcome):
     ended: EventType | None = None  # what had ended the clock; None: nothing had
     ended_on: date | None = None
-    counted: int = 0
+    counted: int | None = None  # the working day reached; None for the SAR's calendar months
 
 
 # --- lines of the explanation ---------------------------------------------------------------------
