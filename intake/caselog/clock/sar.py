@@ -7,27 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from intake.caselog.clock import explain
+from intake.caselog.clock import steps as st
 from intake.caselog.clock.calendar import WorkingCalendar
 from intake.caselog.clock.dates import months_later
 from intake.caselog.clock.model import ClockResult, ClockState, Ev
 from intake.caselog.clock.statute import SAR_EVENTS, SAR_EXTENDED_MONTHS, SAR_KIND, SAR_MONTHS
-from intake.caselog.clock.steps import (
-    EventStep,
-    Header,
-    NoEffect,
-    NotApplicable,
-    Reopened,
-    SarDue,
-    SarEnded,
-    SarExtension,
-    SarIdReceived,
-    SarIdRequested,
-    SarIntro,
-    SarMonths,
-    SarReceived,
-    Skipped,
-    Step,
-)
 from intake.vocabulary import EventType
 
 __all__ = ["sar_clock"]
@@ -44,12 +28,12 @@ class _Sar:
     months: int = SAR_MONTHS
     awaiting_id: bool = False
     ending: tuple[EventType, date] | None = None
-    steps: list[Step] = field(default_factory=list)
-    after: list[Step] = field(default_factory=list)  # the response and anything later read best last
+    steps: list[st.Step] = field(default_factory=list)
+    after: list[st.Step] = field(default_factory=list)  # the response and anything later read best last
     applied: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def refuse(self, tag: str, step: Step, *, last: bool = False) -> None:
+    def refuse(self, tag: str, step: st.Step, *, last: bool = False) -> None:
         (self.after if last else self.steps).append(step)
         self.notes.append(explain.note(tag, step))
 
@@ -61,43 +45,43 @@ class _Sar:
 def _apply(s: _Sar, e: Ev) -> None:
     """One event: refused steps go to the notes, applied ones to `events_applied`."""
     if s.ending is not None and e.type != EventType.REOPENED:
-        s.refuse(e.tag, NoEffect(e.day, e.type, s.ending[0]), last=True)
+        s.refuse(e.tag, st.NoEffect(e.day, e.type, s.ending[0]), last=True)
         return
     if e.type not in SAR_EVENTS:
-        s.refuse(e.tag, NotApplicable(e.day, e.type, _LABEL, SAR_KIND))
+        s.refuse(e.tag, st.NotApplicable(e.day, e.type, _LABEL, SAR_KIND))
         return
     if e.type == EventType.SAR_EXTENSION:
         if s.awaiting_id or e.day > s.due_for(SAR_MONTHS) or s.months == SAR_EXTENDED_MONTHS:
-            s.refuse(e.tag, SarExtension(e.day, applied=False))
+            s.refuse(e.tag, st.SarExtension(e.day, applied=False))
             return
         s.months = SAR_EXTENDED_MONTHS
-        s.steps.append(SarExtension(e.day, applied=True))
+        s.steps.append(st.SarExtension(e.day, applied=True))
     elif e.type == EventType.ID_REQUESTED:
         s.awaiting_id = True
-        s.steps.append(SarIdRequested(e.day))
+        s.steps.append(st.SarIdRequested(e.day))
     elif e.type == EventType.ID_RECEIVED:
         if not s.awaiting_id:
-            s.refuse(e.tag, SarIdReceived(e.day, outstanding=False))
+            s.refuse(e.tag, st.SarIdReceived(e.day, outstanding=False))
             return
         s.awaiting_id, s.start = False, e.day
-        s.steps.append(SarIdReceived(e.day, outstanding=True))
+        s.steps.append(st.SarIdReceived(e.day, outstanding=True))
     elif e.type == EventType.REOPENED:
         # The statutory date does not move: the reckoning below runs to the same due date.
         if s.ending is None:
-            s.refuse(e.tag, EventStep(e.day, Reopened(applied=False)), last=True)
+            s.refuse(e.tag, st.EventStep(e.day, st.Reopened(applied=False)), last=True)
             return
-        s.after.append(EventStep(e.day, Reopened(ended=s.ending[0], ended_on=s.ending[1])))
+        s.after.append(st.EventStep(e.day, st.Reopened(ended=s.ending[0], ended_on=s.ending[1])))
         s.ending = None
     else:
         s.ending = (e.type, e.day)
-        s.after.append(SarEnded(e.day, e.type))
+        s.after.append(st.SarEnded(e.day, e.type))
     s.applied.append(e.tag)
 
 
 def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date | None,
-              header: Header) -> ClockResult:
+              header: st.Header) -> ClockResult:
     s = _Sar(cal, received)
-    s.steps += [header, SarIntro(), SarReceived(received)]
+    s.steps += [header, st.SarIntro(), st.SarReceived(received)]
     for e in evs:
         _apply(s, e)
     ending = s.ending
@@ -109,12 +93,12 @@ def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date |
         return ClockResult(SAR_KIND, received, None, ClockState.STOPPED, reason, taken, None, lines,
                            length="1 month", events_applied=tuple(s.applied), notes=tuple(s.notes))
     target, exact = months_later(s.start, s.months)
-    s.steps.append(SarMonths(s.months, s.start, target, exact))
+    s.steps.append(st.SarMonths(s.months, s.start, target, exact))
     due = target
     while not cal.is_working_day(due):
-        s.steps.append(Skipped(due, cal.non_working_reason(due)))
+        s.steps.append(st.Skipped(due, cal.non_working_reason(due)))
         due += timedelta(days=1)
-    s.steps += [SarDue(due), *s.after]
+    s.steps += [st.SarDue(due), *s.after]
     state, reason, remaining = _sar_state(cal, due, ending, today)
     lines = [explain.render(x) for x in s.steps] + [f"Result: {state} — {reason}"]
     return ClockResult(

@@ -118,6 +118,8 @@ class Reopened(Outcome):
 # --- lines of the explanation ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Header:
+    """The moment of receipt and the local day it gives."""
+
     received_at: datetime
     received: date
     timezone: str
@@ -125,6 +127,8 @@ class Header:
 
 @dataclass(frozen=True)
 class Intro:
+    """Which working-day clock runs, how long, under what law."""
+
     label: str
     days: int
     source: str
@@ -132,12 +136,16 @@ class Intro:
 
 @dataclass(frozen=True)
 class Received:
+    """Day 0, with why it is not a working day when it is not."""
+
     on: date
     non_working: str | None
 
 
 @dataclass(frozen=True)
 class Counted:
+    """A working day counted; it may be the acknowledgement day or the due day."""
+
     on: date
     n: int
     ack_source: str | None = None
@@ -146,12 +154,16 @@ class Counted:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A day that is not a working day, before the due date."""
+
     on: date
     reason: str | None
 
 
 @dataclass(frozen=True)
 class StoppedRun:
+    """Consecutive paused days, written as one line."""
+
     first: date
     last: date
     pauses: tuple[str, ...]
@@ -160,11 +172,15 @@ class StoppedRun:
 
 @dataclass(frozen=True)
 class NotCounted:
+    """A day with events on which the clock was stopped."""
+
     on: date
 
 
 @dataclass(frozen=True)
 class Lapsed:
+    """The day a pause ran out and the request lapsed."""
+
     on: date
     cause: str
     months: int
@@ -172,6 +188,8 @@ class Lapsed:
 
 @dataclass(frozen=True)
 class NoEffect:
+    """An event after the case ended."""
+
     on: date
     event: EventType
     ended: str
@@ -179,6 +197,8 @@ class NoEffect:
 
 @dataclass(frozen=True)
 class NotApplicable:
+    """An event this kind of clock does not read."""
+
     on: date
     event: EventType
     label: str
@@ -187,45 +207,61 @@ class NotApplicable:
 
 @dataclass(frozen=True)
 class EventStep:
+    """An event a handler acted on (or refused), and what it did."""
+
     on: date
     outcome: Outcome
 
 
 @dataclass(frozen=True)
 class SarIntro:
+    """The subject access clock runs."""
+
     pass
 
 
 @dataclass(frozen=True)
 class SarReceived:
+    """The day of receipt of a subject access request."""
+
     on: date
 
 
 @dataclass(frozen=True)
 class SarExtension:
+    """An extension by two months, applied or refused."""
+
     on: date
     applied: bool
 
 
 @dataclass(frozen=True)
 class SarIdRequested:
+    """Identification asked for: the month waits for it."""
+
     on: date
 
 
 @dataclass(frozen=True)
 class SarIdReceived:
+    """Identification arrived (or none was outstanding)."""
+
     on: date
     outstanding: bool
 
 
 @dataclass(frozen=True)
 class SarEnded:
+    """A response or closure of a subject access request."""
+
     on: date
     ending: EventType
 
 
 @dataclass(frozen=True)
 class SarMonths:
+    """The corresponding date the months reach, or the month end."""
+
     months: int
     start: date
     target: date
@@ -234,6 +270,8 @@ class SarMonths:
 
 @dataclass(frozen=True)
 class SarDue:
+    """The due day: the first working day on or after the corresponding date."""
+
     on: date
 
 
