@@ -9,6 +9,7 @@ from datetime import date
 
 from intake.caselog.clock.dates import fmt, month_abbr
 from intake.caselog.clock.statute import (
+    FEE_LAPSE_MONTHS,
     PUBLICATION_SCHEME_BACKSTOP_DAYS,
     REVIEW_WINDOW_DAYS,
 )
@@ -65,7 +66,7 @@ __all__ = [
 PAUSE_TEXT = {"clarification": "awaiting clarification", "fee": "awaiting fee"}
 _LAPSE_TEXT = {
     "clarification": "no clarification within {n} months of the request (policy 14.1)",
-    "fee": "fee not paid within 3 months beginning with the notice day (FOIA s.9(2))",
+    "fee": f"fee not paid within {FEE_LAPSE_MONTHS} months beginning with the notice day (FOIA s.9(2))",
 }
 
 
