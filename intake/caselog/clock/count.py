@@ -104,9 +104,10 @@ def _lapse(c: Tally, d: date) -> bool:
     if c.ending is not None:
         return False
     for cause in sorted(c.pauses):
-        if d >= c.lapse_on[cause]:
-            c.emit(Lapsed(d, cause, c.lapse_months))
-            c.ending, c.lapse_cause = (LAPSED, d), cause
+        if d >= (on := c.lapse_on[cause]):
+            # `on` is `d` unless a reopen carried the count past the lapse day.
+            c.emit(Lapsed(on, cause, c.lapse_months))
+            c.ending, c.lapse_cause = (LAPSED, on), cause
             return True
     return False
 

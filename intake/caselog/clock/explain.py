@@ -191,8 +191,11 @@ def outcome_text(o: Outcome) -> str:
             return "reopened, but nothing had ended the clock; no effect"
         case Reopened(ended=ended, ended_on=date() as on, counted=n):
             what = "response" if ended == EventType.RESPONDED else "closure"
+            head = f"reopened: the {what} of {fmt(on)} no longer ends the clock"
+            if o.still_stopped:
+                return head + "; it is still stopped"
             since = f"; the days since count as usual (day {n} so far)" if n is not None else ""
-            return f"reopened: the {what} of {fmt(on)} no longer ends the clock{since}, so the due date does not move"
+            return f"{head}{since}, so the due date does not move"
     raise AssertionError(o)  # pragma: no cover - every outcome type is listed above
 
 

@@ -125,6 +125,7 @@ def reopened(e: Ev, d: date, c: Tally) -> Outcome:
     c.ending, c.responded_on = None, None
     first, last = on + timedelta(days=1), d - timedelta(days=1)
     if c.pauses:
+        last = min(last, *(lapse - timedelta(days=1) for lapse in c.lapse_on.values()))
         if first <= last and c.in_time:
             c.pause_days(first, last)
     else:
@@ -133,7 +134,7 @@ def reopened(e: Ev, d: date, c: Tally) -> Outcome:
             if c.cal.is_working_day(day):
                 c.count_day(day)
             day += timedelta(days=1)
-    return Reopened(ended=EventType(what), ended_on=on, counted=c.counted)
+    return Reopened(ended=EventType(what), ended_on=on, counted=c.counted, still_stopped=bool(c.pauses))
 
 
 HANDLERS: dict[EventType, Handler] = {

@@ -113,6 +113,7 @@ class Reopened(Outcome):
     ended: EventType | None = None  # what had ended the clock; None: nothing had
     ended_on: date | None = None
     counted: int | None = None  # the working day reached; None for the SAR's calendar months
+    still_stopped: bool = False  # a pause from before the ending still holds
 
 
 # --- lines of the explanation ---------------------------------------------------------------------

@@ -66,6 +66,8 @@ def test_a_reopen_while_the_clock_was_stopped_stops_it_again(restart: str) -> No
     r = compute("foi", RECEIVED, events, settings=ClockSettings(clarification_restart=restart),
                 today=date(2025, 3, 13))
     assert (r.state, r.due, r.state_reason) == ("stopped", None, "awaiting clarification")
+    assert ("Wed 12 Mar 2025 — reopened: the response of Thu 6 Mar 2025 no longer ends the clock; "
+            "it is still stopped") in r.explanation
 
 
 def test_a_reopen_with_nothing_ended_has_no_effect() -> None:
@@ -90,3 +92,10 @@ def test_a_reopened_subject_access_request_runs_again_to_the_same_due_date() -> 
     assert (late.state, late.due) == ("overdue", date(2025, 4, 3))
     assert late.explanation[-2] == ("Mon 17 Mar 2025 — reopened: the response of Mon 10 Mar 2025 no longer "
                                     "ends the clock, so the due date does not move")
+
+
+def test_a_reopen_after_the_lapse_day_of_a_pause_lapses_on_that_day() -> None:
+    # Asked Wed 5 Mar; no reply within 3 months, so the request lapses on Fri 6 Jun 2025.
+    events = [ev("clarification_requested", 3, 5), ev("responded", 3, 6), ev("reopened", 6, 20)]
+    r = compute("foi", RECEIVED, events, today=date(2025, 6, 23))
+    assert (r.state, r.lapses_on) == ("lapsed", date(2025, 6, 6))
