@@ -7,12 +7,14 @@ Received Mon 3 Mar 2025 (day 0); 1 Tue 4, 2 Wed 5, 3 Thu 6, 4 Fri 7, 5 Mon 10, 6
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from intake.caselog.clock import EVENT_TYPES, ClockEvent, ClockSettings, compute
+from intake.caselog.clock import EVENT_TYPES, KINDS, ClockEvent, ClockSettings, compute
 from intake.vocabulary import EventType
 
 LONDON = ZoneInfo("Europe/London")
@@ -99,3 +101,18 @@ def test_a_reopen_after_the_lapse_day_of_a_pause_lapses_on_that_day() -> None:
     events = [ev("clarification_requested", 3, 5), ev("responded", 3, 6), ev("reopened", 6, 20)]
     r = compute("foi", RECEIVED, events, today=date(2025, 6, 23))
     assert (r.state, r.lapses_on) == ("lapsed", date(2025, 6, 6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(KINDS), received=st.datetimes(datetime(2020, 1, 1), datetime(2035, 12, 31),
+                                                          timezones=st.just(LONDON)),
+       answered=st.integers(0, 60), reopened=st.integers(0, 60), later=st.integers(0, 90))
+def test_reopening_never_moves_the_due_date(kind: str, received: datetime, answered: int, reopened: int,
+                                            later: int) -> None:
+    response = received + timedelta(days=answered)
+    events = [ClockEvent("responded", response), ClockEvent("reopened", response + timedelta(days=reopened, minutes=1))]
+    today = (response + timedelta(days=reopened + later)).date()
+    before = compute(kind, received, events[:1])
+    after = compute(kind, received, events, today=today)
+    assert after.due == before.due
+    assert after.state == ("overdue" if before.due and today > before.due else "running")
