@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo
 
 from intake.caselog.clock import EVENT_TYPES, KINDS, ClockEvent, ClockResult, ClockSettings, compute
 
+__all__ = ["PROG", "add_parser", "run"]
+
 PROG = "foi-intake deadline"
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Add the `deadline` sub-command to an argparse subparsers object."""
     # Values are plain strings, checked in run(), so bad input gives one line and exit code 2.
     p = subparsers.add_parser(

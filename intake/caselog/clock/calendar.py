@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 import holidays
 
+__all__ = ["STATUTORY_NAMED_DAYS", "UK_JURISDICTIONS", "WorkingCalendar"]
+
 # FOIA s.10(6)(b) / EIR reg 2(1): a bank holiday in any UK jurisdiction stops the count everywhere.
 UK_JURISDICTIONS: tuple[tuple[str, str], ...] = (
     ("ENG", "England"),
