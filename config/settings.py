@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intake.errors import FoiIntakeError
+from intake.vocabulary import ClarificationRestart
 
 ENV_VAR = "FOI_INTAKE_CONFIG"
 
@@ -318,7 +319,7 @@ def _clock(data: dict[str, Any]) -> Clock:
             raise ConfigError(f"clock.{key}", "expected a list of TOML dates (2027-01-04)")
         dates[key] = tuple(value)
     return Clock(clarification_restart=c.text("clarification_restart", "afresh",
-                                              choices=("afresh", "resume")), **dates)
+                                              choices=tuple(ClarificationRestart)), **dates)
 
 
 def _responders(data: dict[str, Any], base: Path) -> Responders:

@@ -15,6 +15,7 @@ __all__ = [
     "LIVE_STATUSES",
     "SILENT_KINDS",
     "CaseStatus",
+    "ClarificationRestart",
     "EventType",
     "MessageKind",
     "MessageStatus",
@@ -50,6 +51,13 @@ class Regime(StrEnum):
     EIR = "eir"
     FOI_EIR = "foi+eir"
     SAR = "sar"
+
+
+class ClarificationRestart(StrEnum):
+    """How a clarification moves the clock: afresh (FOIA s.1(3), s.10(1)) or resume (policy 14.2's variant)."""
+
+    AFRESH = "afresh"
+    RESUME = "resume"
 
 
 class MessageStatus(StrEnum):

@@ -27,7 +27,7 @@ from intake.caselog.clock.steps import (
     Skipped,
 )
 from intake.caselog.clock.tally import LAPSED, Tally
-from intake.vocabulary import EventType
+from intake.vocabulary import ClarificationRestart, EventType
 
 __all__ = ["working_day_clock"]
 
@@ -45,7 +45,7 @@ def working_day_clock(
     kind: str, rule: Rule, received: date, evs: list[Ev], settings: ClockSettings,
     cal: WorkingCalendar, today: date | None, header: Header,
 ) -> ClockResult:
-    c = Tally(rule, received, cal, afresh=settings.clarification_restart == "afresh",
+    c = Tally(rule, received, cal, afresh=settings.clarification_restart == ClarificationRestart.AFRESH,
               lapse_months=settings.clarification_lapse_months)
     c.steps += [header, Intro(rule.label, rule.days, rule.source)]
     by_day: dict[date, list[Ev]] = {}

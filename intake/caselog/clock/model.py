@@ -10,7 +10,7 @@ from typing import Any
 
 from intake.caselog.clock.dates import local_date
 from intake.caselog.clock.statute import CLARIFICATION_LAPSE_MONTHS
-from intake.vocabulary import EventType
+from intake.vocabulary import ClarificationRestart, EventType
 
 __all__ = [
     "EVENT_TYPES",
@@ -71,7 +71,7 @@ class ClockSettings:
     timezone: str = "Europe/London"
     # FOIA s.1(3)/s.10(6)(b), EIR reg 9(4): clarification restarts the count afresh;
     # "resume" is policy 14.2's variant (continue from where the clock stopped).
-    clarification_restart: str = "afresh"
+    clarification_restart: str = ClarificationRestart.AFRESH
     # Future proclamations not yet known to the `holidays` package (never office closure days).
     extra_non_working_days: tuple[date, ...] = ()
     clarification_lapse_months: int = CLARIFICATION_LAPSE_MONTHS

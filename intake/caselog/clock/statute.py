@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.vocabulary import EventType
+from intake.vocabulary import ClarificationRestart, EventType
 
 __all__ = [
     "CLARIFICATION_LAPSE_MONTHS",
@@ -56,7 +56,7 @@ FEE_LAPSE_MONTHS = 3  # FOIA s.9(2): three months beginning with the day the fee
 CLARIFICATION_LAPSE_MONTHS = 3  # policy 14.1: close after 3 months without a reply (configurable).
 
 # FOIA s.1(3)/s.10(6)(b), EIR reg 9(4): "afresh"; "resume" is policy 14.2's variant.
-RESTART_MODES = ("afresh", "resume")
+RESTART_MODES = tuple(ClarificationRestart)
 
 
 @dataclass(frozen=True)
