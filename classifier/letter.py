@@ -112,11 +112,11 @@ def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], relay: bool 
     `relay` says the sender is a no-reply machine; if the text is a form submission, the person's
     name, email and message are read from its fields."""
     if relay and is_form_submission(msg.text):
-        name = _FORM_NAME.search(msg.text)
+        form_name = _FORM_NAME.search(msg.text)
         email = _FORM_EMAIL.search(msg.text)
         message = _FORM_MESSAGE.search(msg.text)
         assert message is not None
-        return Letter(text=msg.text[message.end():].strip(), from_name=name.group(1).strip() if name else "",
+        return Letter(text=msg.text[message.end():].strip(), from_name=form_name.group(1).strip() if form_name else "",
                       from_address=(email.group(1) or "").lower() if email else "", relayed=True)
     def staff(address: str) -> bool:
         domain = address.rsplit("@", 1)[-1]
