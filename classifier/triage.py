@@ -48,6 +48,10 @@ class Decision:
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "hit": self.hit, "evidence": self.evidence}
 
+    def explain(self) -> str:
+        """One line for a person: `hit   validity — name, address and description`."""
+        return f"{'hit ' if self.hit else 'miss'}  {self.rule} — {self.evidence}"
+
 
 @dataclass
 class Triage:
@@ -85,6 +89,11 @@ class Triage:
     @property
     def flags(self) -> list[str]:
         return [n for n in (*FLAG_FIELDS, "name_suspect") if getattr(self, n)]
+
+    def case_reasons(self) -> list[dict[str, Any]]:
+        """What the case keeps: the reasons, then every rule's hit or miss (entries with `hit`)."""
+        return [*({"rule": r.rule, "decision": r.decision, "evidence": r.evidence} for r in self.reasons),
+                *({**d.to_json(), "decision": "hit" if d.hit else "miss"} for d in self.decisions)]
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(replace(self, decisions=[]))
