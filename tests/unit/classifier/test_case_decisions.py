@@ -1,0 +1,44 @@
+"""The case keeps every rule's hit or miss, and `foi-intake cases show` prints them (Maildir, no servers)."""
+
+from __future__ import annotations
+
+import mailbox
+from pathlib import Path
+
+import pytest
+
+from intake import cli
+from tests.mail import FOI, request
+
+
+def test_cases_show_prints_the_hits_and_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mailbox.Maildir(tmp_path / "mail").add(request())
+    config = tmp_path / "foi.toml"
+    config.write_text(f"""
+[organisation]
+name = "NHS Example ICB"
+foi_address = "{FOI}"
+dsp_address = "dsp@example-icb.nhs.uk"
+comms_address = "comms@example-icb.nhs.uk"
+
+[mailbox]
+kind = "maildir"
+path = "mail"
+
+[smtp]
+kind = "file"
+path = "sent"
+
+[classifier]
+model = ""
+""")
+    assert cli.main(["--config", str(config), "init"]) == 0
+    assert cli.main(["--config", str(config), "poll", "--once"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "cases", "show", "FOI-2026-00001"]) == 0
+    out = capsys.readouterr().out
+    reasons, rules = out.split("reasons:\n")[1].split("rules (hit or miss):\n")
+    assert "  validity: valid — name, address and description" in reasons and "miss" not in reasons
+    assert "  miss  delivery_failure — no delivery report, daemon sender or bounce subject" in rules
+    assert "  hit   requester_name — from_display: Priya Natarajan" in rules
+    assert len(rules.strip().splitlines()) == 19  # every rule of the default chain
