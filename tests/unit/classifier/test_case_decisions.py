@@ -11,7 +11,7 @@ from intake import cli
 from tests.mail import FOI, request
 
 
-def test_cases_show_prints_the_hits_and_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def write_config(tmp_path: Path, classifier: str = "") -> Path:
     mailbox.Maildir(tmp_path / "mail").add(request())
     config = tmp_path / "foi.toml"
     config.write_text(f"""
@@ -31,7 +31,13 @@ path = "sent"
 
 [classifier]
 model = ""
+{classifier}
 """)
+    return config
+
+
+def test_cases_show_prints_the_hits_and_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path)
     assert cli.main(["--config", str(config), "init"]) == 0
     assert cli.main(["--config", str(config), "poll", "--once"]) == 0
     capsys.readouterr()
@@ -42,3 +48,13 @@ model = ""
     assert "  miss  delivery_failure — no delivery report, daemon sender or bounce subject" in rules
     assert "  hit   requester_name — from_display: Priya Natarajan" in rules
     assert len(rules.strip().splitlines()) == 19  # every rule of the default chain
+
+
+def test_a_bad_chain_stops_the_program_at_start_naming_the_row(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "chain.toml").write_text('[[rule]]\nname = "delivery_failure"\nkind = "bounce"\n')
+    config = write_config(tmp_path, classifier='chain = "chain.toml"')
+    assert cli.main(["--config", str(config), "poll", "--once"]) == 2  # configuration error
+    assert capsys.readouterr().err.strip() == (
+        "foi-intake: configuration error: chain.toml rule 1 (delivery_failure).stop: "
+        "a hit that makes a message bounce must end the chain (RFC 3834)")

@@ -168,6 +168,9 @@ def test_a_lexicon_dir_overrides_one_pattern_and_keeps_the_rest(tmp_path: Path) 
     lex = Lexicon(tmp_path)
     assert lex.compiled("title").sub("", "Captain Jo Bloggs") == "Jo Bloggs"
     assert lex.compiled("postcode").search("EX1 2AB")
+    (tmp_path / "pseudonyms.txt").write_text("priya natarajan\n")  # a word list replaced whole
+    t = Classifier(model=None, lexicon_dir=tmp_path).classify(parse_mail(request()))
+    assert t.name_suspect and t.missing == ["name"]
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "patterns.toml").write_text("[handle]\npattern = '(unclosed'\n")
