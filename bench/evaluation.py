@@ -1,7 +1,7 @@
 """Measure the classifier against labelled mail: per-label precision/recall/F1, kind confusion, speed.
 
 A library (no printing): `bench/classifier_eval.py` prints the figures and
-`tests/test_classifier_corpus.py` asserts the targets.
+`tests/unit/classifier/test_corpus.py` asserts the targets.
 
 Two labelled sets:
 

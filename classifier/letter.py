@@ -7,31 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parseaddr, parsedate_to_datetime
 
+from classifier.lexicon import Lexicon
 from intake.mailbox.parse import ParsedMessage
 
-# Where a forwarded or quoted original starts, in the forms Gmail, Outlook and Apple Mail write.
-_FORWARD_MARK = re.compile(
-    r"^[ \t>]*(?:-{3,}\s*(?:Forwarded message|Original Message|Forwarded by)[^\n]*-*"
-    r"|Begin forwarded message:"
-    r"|_{10,}"
-    r"|From:[ \t]*[^\n]+\n(?:[ \t>]*\n)*[ \t>]*(?:Sent|Date):[^\n]+)",  # HTML forwards put blank lines between
-    re.I | re.M)
-_QUOTE_INTRO = re.compile(r"^[ \t]*On\b[^\n]{0,200}\bwrote:[ \t]*$|^[ \t]*Ar\b[^\n]{0,200}ysgrifennodd[^\n]*$",
-                          re.I | re.M)
-_HEADER = re.compile(r"^[ \t>*]*(From|Sent|Date|To|Cc|Subject|Oddi wrth|Anfonwyd):[ \t*]*(.*)$",
-                     re.I | re.M)
+__all__ = ["Letter", "parse_loose_date", "read_letter", "strip_quoted"]
+
+# Mail clients print dates in forwards with "at" or a comma before the time, and a zone in brackets.
 _DATE_CLEAN = re.compile(r"\b(?:at|,)\s+(?=\d{1,2}[:.]\d{2})|\s*\([^)]*\)")
-
-
-# A web form or SMS gateway relays a person's words from a no-reply address, as "Field: value" lines.
-_FORM_MESSAGE = re.compile(r"^[ \t]*(?:Message|Enquiry|Your message|Your enquiry|Request|Comments?|Details)"
-                           r"[ \t]*:[ \t]*", re.I | re.M)
-_FORM_NAME = re.compile(r"^[ \t]*(?:Name|Full name|Your name)[ \t]*:[ \t]*(.*)$", re.I | re.M)
-_FORM_EMAIL = re.compile(r"^[ \t]*(?:Email|E-mail|Email address|Your email)[ \t]*:[ \t]*(\S+@\S+)?", re.I | re.M)
-
-
-def is_form_submission(text: str) -> bool:
-    return bool(_FORM_MESSAGE.search(text))
 
 
 @dataclass(frozen=True)
@@ -71,11 +53,11 @@ def parse_loose_date(value: str) -> date | None:
     return None
 
 
-def _forwarded_headers(text: str, start: int) -> tuple[dict[str, str], int]:
+def _forwarded_headers(text: str, start: int, lexicon: Lexicon) -> tuple[dict[str, str], int]:
     """The From/Sent/Subject block that follows a forward mark, and where the forwarded body starts."""
     headers: dict[str, str] = {}
     body_start = start
-    for m in _HEADER.finditer(text, start):
+    for m in lexicon.compiled("forwarded_header").finditer(text, start):
         key = m.group(1).lower()
         if m.start() > body_start + 400 or key in headers:
             break  # one block right after the mark; a second "From:" starts the next forward
@@ -93,39 +75,49 @@ def _sender(value: str) -> tuple[str, str]:
     return name.strip(" \"'*"), address.lower()
 
 
-def strip_quoted(text: str, keep_forwarded: bool = False) -> str:
+def strip_quoted(text: str, lexicon: Lexicon, keep_forwarded: bool = False) -> str:
     """Drop '>' lines and everything after 'On … wrote:' or an original-message marker.
 
     `keep_forwarded` keeps what a requester forwards (their own earlier mail, say): only quotes go."""
     cut = len(text)
-    for pattern in (_QUOTE_INTRO,) if keep_forwarded else (_QUOTE_INTRO, _FORWARD_MARK):
-        m = pattern.search(text)
+    marks = ("quote_intro",) if keep_forwarded else ("quote_intro", "forward_mark")
+    for key in marks:
+        m = lexicon.compiled(key).search(text)
         if m:
             cut = min(cut, m.start())
     kept = [line for line in text[:cut].splitlines() if not line.lstrip().startswith(">")]
     return "\n".join(kept).strip()
 
 
-def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], relay: bool = False) -> Letter:
+def _form_letter(msg: ParsedMessage, lexicon: Lexicon) -> Letter | None:
+    """A web form or SMS gateway relays a person's words from a no-reply address, as "Field: value" lines."""
+    message = lexicon.compiled("form_message").search(msg.text)
+    if message is None:
+        return None
+    form_name = lexicon.compiled("form_name").search(msg.text)
+    email = lexicon.compiled("form_email").search(msg.text)
+    return Letter(text=msg.text[message.end():].strip(), from_name=form_name.group(1).strip() if form_name else "",
+                  from_address=(email.group(1) or "").lower() if email else "", relayed=True)
+
+
+def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], lexicon: Lexicon, relay: bool = False) -> Letter:
     """The requester's words; for a staff forward, the original inside it and its sender and date.
 
     `relay` says the sender is a no-reply machine; if the text is a form submission, the person's
     name, email and message are read from its fields."""
-    if relay and is_form_submission(msg.text):
-        name = _FORM_NAME.search(msg.text)
-        email = _FORM_EMAIL.search(msg.text)
-        message = _FORM_MESSAGE.search(msg.text)
-        assert message is not None
-        return Letter(text=msg.text[message.end():].strip(), from_name=name.group(1).strip() if name else "",
-                      from_address=(email.group(1) or "").lower() if email else "", relayed=True)
+    form = _form_letter(msg, lexicon) if relay else None
+    if form is not None:
+        return form
+
     def staff(address: str) -> bool:
         domain = address.rsplit("@", 1)[-1]
         return any(domain == d or domain.endswith("." + d) for d in staff_domains)
 
     # A chain of forwards inside the organisation: the requester is the first outsider in it.
     pos = 0
-    while staff(msg.from_address) and (mark := _FORWARD_MARK.search(msg.text, pos)):
-        headers, body_start = _forwarded_headers(msg.text, mark.start())
+    forward_mark = lexicon.compiled("forward_mark")
+    while staff(msg.from_address) and (mark := forward_mark.search(msg.text, pos)):
+        headers, body_start = _forwarded_headers(msg.text, mark.start(), lexicon)
         name, address = _sender(headers.get("from") or headers.get("oddi wrth") or "")
         if not (address or name) or body_start <= pos:
             break
@@ -133,8 +125,8 @@ def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], relay: bool 
             pos = body_start  # a colleague passed it on: look further down
             continue
         when = parse_loose_date(headers.get("sent") or headers.get("date") or headers.get("anfonwyd") or "")
-        return Letter(text=strip_quoted(msg.text[body_start:]), from_name=name, from_address=address,
+        return Letter(text=strip_quoted(msg.text[body_start:], lexicon), from_name=name, from_address=address,
                       forwarded=True, original_date=when, wrapper=msg.text[:mark.start()])
-    forwarding = bool(re.match(r"\s*(?:fw|fwd)\s*:", msg.subject, re.I))
-    return Letter(text=strip_quoted(msg.text, keep_forwarded=forwarding) or msg.text, from_name=msg.from_name,
-                  from_address=msg.from_address)
+    forwarding = bool(lexicon.prefixes("forward_prefixes.txt").match(msg.subject))
+    return Letter(text=strip_quoted(msg.text, lexicon, keep_forwarded=forwarding) or msg.text,
+                  from_name=msg.from_name, from_address=msg.from_address)

@@ -1,4 +1,4 @@
-"""The classifier: rules registered as spaCy components and run in a configured order (a chain).
+"""The classifier: the chain's rules run as spaCy components over each message, in the table's order.
 
 Cheap rules read the whole message; the statistical model (when installed) only reads the few
 signature lines where a name is sought, batched with `nlp.pipe`.
@@ -16,80 +16,22 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from classifier.chain import DEFAULT_CHAIN, Row, build_pipeline, load_chain
 from classifier.letter import read_letter
 from classifier.lexicon import Lexicon
-from classifier.rules.base import Context, Rule
-from classifier.rules.flags import (
-    Environmental,
-    MediaRequest,
-    Questions,
-    Regime,
-    SubjectAccess,
-    ThirdPartyPersonalData,
-)
-from classifier.rules.kinds import (
-    CaseReference,
-    ClarificationReply,
-    FollowUp,
-    ForwardedByStaff,
-    GeneralEnquiry,
-    InternalReview,
-    ReuseRequest,
-)
-from classifier.rules.loop import AutoReply, DeliveryFailure, sender_is_automated
-from classifier.rules.validity import (
-    CorrespondenceAddress,
-    Description,
-    RequesterName,
-    Validity,
-    entity_window,
-    name_without_model,
-)
+from classifier.names import Names, entity_window
+from classifier.rules import REGISTRY, Context, Rule
+from classifier.rules.loop import sender_is_automated
 from classifier.triage import Triage
 from config.settings import Settings
 from intake.mailbox.parse import ParsedMessage
 
+__all__ = ["RULES", "Classifier", "build_classifier", "load_model", "reference_pattern"]
+
 log = logging.getLogger(__name__)
 
-# The chain, in order: loop safety first (a silent message skips the rest), then what kind of
-# message it is, then the flags, then the validity test that needs them all.
-RULES: tuple[type[Rule], ...] = (
-    DeliveryFailure,
-    AutoReply,
-    ForwardedByStaff,
-    RequesterName,
-    CorrespondenceAddress,
-    CaseReference,
-    Questions,
-    Description,
-    InternalReview,
-    ReuseRequest,
-    FollowUp,
-    ClarificationReply,
-    SubjectAccess,
-    Environmental,
-    MediaRequest,
-    ThirdPartyPersonalData,
-    GeneralEnquiry,
-    Regime,
-    Validity,
-)
-
-
-def _register(rule: type[Rule]) -> None:
-    # One spaCy factory per rule, named "foi_<rule name>", configured by the lexicon directory.
-    factory = f"foi_{rule.name}"
-    if Language.has_factory(factory):
-        return
-
-    def make(nlp: Language, name: str, lexicon_dir: str | None) -> Rule:
-        return rule(Lexicon(Path(lexicon_dir) if lexicon_dir else None))
-
-    Language.factory(factory, default_config={"lexicon_dir": None})(make)
-
-
-for _rule in RULES:
-    _register(_rule)
+# The rules of the default chain (config/chain.toml), in order.
+RULES: tuple[type[Rule], ...] = tuple(REGISTRY[row.rule] for row in load_chain(DEFAULT_CHAIN))
 
 
 def reference_pattern(reference_format: str) -> re.Pattern[str]:
@@ -117,7 +59,7 @@ def load_model(name: str | None) -> Language | None:
         if name:
             log.warning("spaCy model %s is not installed: names are found by rules only", name)
         return None
-    nlp = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    nlp: Language = spacy.load(name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     return nlp
 
 
@@ -126,7 +68,7 @@ def build_classifier(settings: Settings) -> Classifier:
     org = settings.organisation
     return Classifier(own_addresses=(org.foi_address,), lexicon_dir=settings.classifier.lexicon_dir,
                       model=settings.classifier.model, staff_domains=org.staff_domains,
-                      reference_format=org.reference_format)
+                      reference_format=org.reference_format, chain=settings.classifier.chain)
 
 
 class Classifier:
@@ -134,13 +76,12 @@ class Classifier:
 
     def __init__(self, own_addresses: tuple[str, ...] = (), lexicon_dir: Path | None = None,
                  model: str | None = None, staff_domains: tuple[str, ...] = (),
-                 reference_format: str = "FOI-{year}-{seq:05d}",
-                 chain: tuple[type[Rule], ...] = RULES) -> None:
-        self.nlp = spacy.blank("en")
-        for rule in chain:
-            self.nlp.add_pipe(f"foi_{rule.name}", name=rule.name,
-                              config={"lexicon_dir": str(lexicon_dir) if lexicon_dir else None})
+                 reference_format: str = "FOI-{year}-{seq:05d}", chain: Path | None = None) -> None:
+        chain_file = chain or DEFAULT_CHAIN
+        self.chain: tuple[Row, ...] = load_chain(chain_file)
+        self.nlp = build_pipeline(self.chain, lexicon_dir, chain_file.name)
         self.lexicon = Lexicon(lexicon_dir)
+        self.names = Names(self.lexicon)
         self.model = load_model(model)
         self._entities: dict[str, list[tuple[str, str]]] = {}
         own = tuple(a.lower() for a in own_addresses)
@@ -164,15 +105,13 @@ class Classifier:
 
     def classify_many(self, messages: Sequence[ParsedMessage], batch_size: int = 64) -> list[Triage]:
         automated = self.lexicon.words("automated_senders.txt")
-        letters = [read_letter(m, self.context.staff_domains,
+        letters = [read_letter(m, self.context.staff_domains, self.lexicon,
                                relay=bool(sender_is_automated(m.from_address, automated)))
                    for m in messages]
         if self.model is not None:
             # The model reads only the signature window, only where the From name is not a full
             # name already, and all such windows in one batch.
-            sign_off = self.lexicon.pattern("sign_offs.txt")
-            windows = [entity_window(letter.text) for letter in letters
-                       if not name_without_model(letter, sign_off)]
+            windows = [entity_window(letter.text) for letter in letters if not self.names.without_model(letter)]
             todo = [w for w in dict.fromkeys(windows) if w.strip() and w not in self._entities]
             for window, doc in zip(todo, self.model.pipe(todo, batch_size=batch_size), strict=True):
                 self._entities[window] = [(e.label_, e.text) for e in doc.ents]
@@ -182,6 +121,7 @@ class Classifier:
         out = []
         for doc, msg, letter in zip(docs, messages, letters, strict=True):
             doc._.message, doc._.letter, doc._.triage, doc._.context = msg, letter, Triage(), self.context
+            doc._.stopped = False
             for _name, component in self.nlp.pipeline:
                 doc = component(doc)
             out.append(doc._.triage)
@@ -190,4 +130,5 @@ class Classifier:
 
     @property
     def rules(self) -> list[tuple[str, str]]:
-        return [(name, type(comp).description) for name, comp in self.nlp.pipeline]
+        """Each rule of the chain, in order, with its description."""
+        return [(row.rule, REGISTRY[row.rule].description) for row in self.chain]

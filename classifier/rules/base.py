@@ -1,22 +1,24 @@
-"""A rule: a named spaCy component with a one-line description and a `check()`."""
+"""A rule: a name, a one-line description naming its statute or policy section, and a `check()`.
+
+`check()` reads the message, the requester's letter, what earlier rules decided and the
+configuration, and returns a Decision: a hit or a miss, with its evidence. What a hit sets (a kind,
+a flag, the end of the chain) is the chain table's business (config/chain.toml), not the rule's.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
-
-from spacy.tokens import Doc
+from typing import Any, ClassVar
 
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
-from classifier.triage import Triage
+from classifier.triage import Decision, Reason, Triage, short
 from intake.mailbox.parse import ParsedMessage
+from intake.vocabulary import MessageKind
 
-for _ext in ("message", "triage", "context", "letter"):
-    if not Doc.has_extension(_ext):
-        Doc.set_extension(_ext, default=None)
+__all__ = ["REGISTRY", "Context", "EntityFinder", "Rule", "first_match"]
 
 # Finds PERSON/ORG entities in a short span of text: (label, text) pairs; empty without a model.
 EntityFinder = Callable[[str], list[tuple[str, str]]]
@@ -36,25 +38,45 @@ class Context:
     entities: EntityFinder = field(default=_no_entities)
 
 
+# Every rule class with a `name`, by name: what a chain table may name.
+REGISTRY: dict[str, type[Rule]] = {}
+
+
 class Rule:
     """Base of every rule: subclasses set `name` and `description` and write `check()`."""
 
     name: ClassVar[str]
     description: ClassVar[str]
-    # Rules that only make sense for mail a person wrote skip silent (auto-reply/bounce) messages.
-    skip_silent: ClassVar[bool] = True
+    # The kinds of message the rule looks at; any other kind is a miss without a check.
+    applies_to: ClassVar[frozenset[MessageKind] | None] = None
+    # Triage fields the rule reads, finds (its Decision's values), and may set on a hit (the table says which).
+    reads: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[str, ...]] = ()
+    decides: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:  # a helper base class without a name is no rule
+            if cls.name in REGISTRY:
+                raise TypeError(f"two rules named {cls.name!r}: {REGISTRY[cls.name].__qualname__}, {cls.__qualname__}")
+            REGISTRY[cls.name] = cls
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
 
-    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
+    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         raise NotImplementedError
 
-    def __call__(self, doc: Doc) -> Doc:
-        triage: Triage = doc._.triage
-        if not (self.skip_silent and triage.silent):
-            self.check(doc._.message, doc._.letter, triage, doc._.context)
-        return doc
+    def hit(self, decision: str, evidence: str, **values: Any) -> Decision:
+        """A hit, explained to a person as `decision` with its evidence."""
+        return self.decide(True, evidence, [(decision, evidence)], **values)
+
+    def miss(self, evidence: str, **values: Any) -> Decision:
+        return self.decide(False, evidence, [], **values)
+
+    def decide(self, hit: bool, evidence: str, reasons: list[tuple[str, str]], **values: Any) -> Decision:
+        return Decision(self.name, hit, short(evidence),
+                        tuple(Reason(self.name, d, short(e)) for d, e in reasons), values)
 
 
 def first_match(pattern: re.Pattern[str], text: str) -> str | None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from classifier.letter import Letter
+from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule
-from classifier.triage import Triage
+from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
 
-_SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|aw|sv|ymateb|ateb)\s*:\s*)+", re.I)
+__all__ = ["AutoReply", "DeliveryFailure", "bare_subject", "sender_is_automated"]
 
 
-def bare_subject(subject: str) -> str:
-    return _SUBJECT_PREFIX.sub("", subject).strip()
+def bare_subject(subject: str, lexicon: Lexicon) -> str:
+    """The subject without its reply and forward prefixes ("RE: Fwd: Out of office" → "Out of office")."""
+    pattern = lexicon.prefixes("reply_prefixes.txt", "forward_prefixes.txt", "other_subject_prefixes.txt")
+    return pattern.sub("", subject).strip()
 
 
 def sender_is_automated(address: str, patterns: tuple[str, ...]) -> str | None:
@@ -27,48 +28,49 @@ def sender_is_automated(address: str, patterns: tuple[str, ...]) -> str | None:
 
 class DeliveryFailure(Rule):
     name = "delivery_failure"
-    description = "A non-delivery report (DSN, NDR, mailer-daemon) is a bounce: never answered."
-    skip_silent = False
+    description = "A non-delivery report (DSN, NDR, mailer-daemon) is a bounce, never answered (RFC 3464, 3834)."
+    decides = ("kind", "regime")
 
-    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
+    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         ctype = msg.header("content-type").lower()
         evidence = None
         if msg.content_type == "multipart/report" and "delivery-status" in ctype:
             evidence = "Content-Type: multipart/report; report-type=delivery-status"
         elif msg.content_type == "message/delivery-status":
             evidence = "Content-Type: message/delivery-status"
-        elif sender_is_automated(msg.from_address, ("mailer-daemon", "postmaster")):
+        elif sender_is_automated(msg.from_address, self.lexicon.words("bounce_senders.txt")):
             evidence = f"From: {msg.from_address}"
         elif self.lexicon.pattern("bounce_subjects.txt", prefix=True).search(msg.subject):
             evidence = f"Subject: {msg.subject}"
         elif msg.header("return-path").strip() == "<>" and "delivery" in msg.subject.lower():
             evidence = "Return-Path: <> with a delivery subject"
         if evidence:
-            triage.kind, triage.regime = "bounce", None
-            triage.because(self.name, "bounce", evidence)
+            return self.hit("bounce", evidence)
+        return self.miss("no delivery report, daemon sender or bounce subject")
 
 
 class AutoReply(Rule):
     """RFC 3834 and the headers real auto-responders set; then subjects, in English and Welsh."""
 
     name = "auto_reply"
-    description = "Out-of-office, list and robot mail (RFC 3834 headers, senders, subjects)."
+    description = "Out-of-office, list and robot mail: RFC 3834 headers, senders, subjects (RFC 3834)."
+    decides = ("kind", "regime")
 
-    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> None:
+    def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         evidence = self._evidence(msg, ctx, letter.relayed)
         if evidence:
-            triage.kind, triage.regime = "auto_reply", None
-            triage.because(self.name, "auto_reply", evidence)
+            return self.hit("auto_reply", evidence)
+        return self.miss("no automatic header, robot sender or away subject")
 
     def _evidence(self, msg: ParsedMessage, ctx: Context, letter_relayed: bool) -> str | None:
         auto_submitted = msg.header("auto-submitted").lower()
         if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
             return f"Auto-Submitted: {auto_submitted}"
-        for name in ("x-autoreply", "x-autorespond", "x-auto-response-suppress"):
+        for name in self.lexicon.words("auto_reply_headers.txt"):
             if msg.header(name):
                 return f"{name}: {msg.header(name)}"
         precedence = msg.header("precedence").lower()
-        if precedence in ("bulk", "junk", "list", "auto_reply"):
+        if precedence in self.lexicon.words("bulk_precedence.txt"):
             return f"Precedence: {precedence}"
         if msg.header("list-id"):
             return f"List-Id: {msg.header('list-id')}"
@@ -80,7 +82,7 @@ class AutoReply(Rule):
         pattern = sender_is_automated(msg.from_address, self.lexicon.words("automated_senders.txt"))
         if pattern and not letter_relayed:
             return f"From: {msg.from_address} (automated sender '{pattern}')"
-        subject = bare_subject(msg.subject)
+        subject = bare_subject(msg.subject, self.lexicon)
         if self.lexicon.pattern("auto_reply_subjects.txt", prefix=True).search(subject):
             return f"Subject: {msg.subject}"
         # An away message with no header: short, and says so in its first lines.

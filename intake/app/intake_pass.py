@@ -244,7 +244,7 @@ class Intake:
             requester_social_handle=triage.social_handle,
             description=describe(parsed.subject, triage.questions), questions=triage.questions,
             method="email", valid=triage.valid, missing=triage.missing,
-            reasons=[r.__dict__ for r in triage.reasons],
+            reasons=triage.case_reasons(),
         )
         s.add(case)
         msg.case, msg.status = case, MessageStatus.PROCESSED

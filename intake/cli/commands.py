@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from classifier import Classifier, build_classifier
+from classifier import Classifier, Decision, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
 from intake.app import NotInitialised, build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("files", nargs="+", metavar="FILE.eml")
     classify.add_argument("--json", action="store_true", help="one JSON object per file, in a list")
     classify.add_argument("--blank", action="store_true", help="rules only, without the statistical model")
+    classify.add_argument("--explain", action="store_true", help="also every rule of the chain: hit or miss, and why")
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
@@ -161,7 +162,12 @@ def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"  {n['kind']} to {n['to']}: {n['status']}")
             print("reasons:")
             for r in data["reasons"]:
-                print(f"  {r['rule']}: {r['decision']} — {r['evidence']}")
+                if "hit" not in r:
+                    print(f"  {r['rule']}: {r['decision']} — {r['evidence']}")
+            print("rules (hit or miss):")
+            for r in data["reasons"]:
+                if "hit" in r:
+                    print(f"  {Decision(r['rule'], r['hit'], r['evidence']).explain()}")
     return EXIT_OK
 
 
@@ -194,6 +200,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 print(f"    question: {q[:100]}")
             for r in triage.reasons:
                 print(f"    {r.rule}: {r.decision} — {r.evidence}")
+            if args.explain:
+                print("  rules (hit or miss):")
+                for d in triage.decisions:
+                    print(f"  {d.explain()}")
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     return status
