@@ -15,10 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.corpora import CORPUS_DIR, PUBLIC_DIR, load_corpus, load_public
 from bench.evaluation import (
-    CORPUS_DIR,
     DEFAULT_MODEL,
-    PUBLIC_DIR,
     Mistake,
     Report,
     SupportsClassify,
@@ -27,8 +26,6 @@ from bench.evaluation import (
     check_targets,
     default_model,
     evaluate,
-    load_corpus,
-    load_public,
     supports_model,
     throughput,
 )

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.evaluation import synthetic_requests
+from bench.synthetic import synthetic_requests
 from intake.app import build
 from intake.cli import demo_settings
 

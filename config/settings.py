@@ -11,19 +11,28 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from intake.errors import FoiIntakeError
+from config.reader import ConfigError, Reader, email, section
 from intake.vocabulary import ClarificationRestart
 
+__all__ = [
+    "ENV_VAR",
+    "QUEUE_NAMES",
+    "ClassifierSettings",
+    "Clock",
+    "ConfigError",
+    "Database",
+    "Mailbox",
+    "Organisation",
+    "Queues",
+    "Responders",
+    "Schedule",
+    "Settings",
+    "Smtp",
+    "load",
+    "parse",
+]
+
 ENV_VAR = "FOI_INTAKE_CONFIG"
-
-
-class ConfigError(FoiIntakeError):
-    """A configuration problem, always naming the key: `mailbox.port: expected an integer`."""
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -148,106 +157,8 @@ class Settings:
     source_path: Path | None = None
 
 
-def _section(data: dict[str, Any], name: str, required: bool = True) -> dict[str, Any]:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise ConfigError(name, "missing section")
-        return {}
-    if not isinstance(value, dict):
-        raise ConfigError(name, "expected a table")
-    return value
-
-
-class _Reader:
-    """Typed access to one TOML table that names the full key in every error."""
-
-    def __init__(self, table: dict[str, Any], prefix: str, allowed: set[str]) -> None:
-        self.table = table
-        self.prefix = prefix
-        unknown = sorted(set(table) - allowed)
-        if unknown:
-            raise ConfigError(f"{prefix}.{unknown[0]}", "unknown key")
-
-    def _key(self, name: str) -> str:
-        return f"{self.prefix}.{name}"
-
-    def text(self, name: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
-        value = self.table.get(name, default)
-        if value is None:
-            raise ConfigError(self._key(name), "missing")
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(self._key(name), f"expected a non-empty string, got {value!r}")
-        if choices and value not in choices:
-            raise ConfigError(self._key(name), f"expected one of {', '.join(choices)}, got {value!r}")
-        return value
-
-    def integer(self, name: str, default: int | None = None, minimum: int = 0) -> int:
-        value = self.table.get(name, default)
-        if value is None:
-            raise ConfigError(self._key(name), "missing")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(self._key(name), f"expected an integer, got {value!r}")
-        if value < minimum:
-            raise ConfigError(self._key(name), f"must be at least {minimum}, got {value}")
-        return value
-
-    def number(self, name: str, default: float) -> float:
-        value = self.table.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(self._key(name), f"expected a non-negative number, got {value!r}")
-        return float(value)
-
-    def path(self, name: str, base: Path, required: bool = False) -> Path | None:
-        value = self.table.get(name)
-        if value is None:
-            if required:
-                raise ConfigError(self._key(name), "missing")
-            return None
-        if not isinstance(value, str) or not value:
-            raise ConfigError(self._key(name), f"expected a path string, got {value!r}")
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else (base / p)
-
-    def secret(self, base: Path, read: bool = True) -> str:
-        """A password from an environment variable or a file, never from the TOML itself; with
-        `read` False only its shape is checked (commands that never log in need no password)."""
-        if "password" in self.table:
-            raise ConfigError(self._key("password"),
-                              "passwords never live in the TOML; use password_env or password_file")
-        env_name = self.table.get("password_env")
-        file_name = self.table.get("password_file")
-        if env_name is not None and file_name is not None:
-            raise ConfigError(self._key("password_env"), "give password_env or password_file, not both")
-        if env_name is not None:
-            if not isinstance(env_name, str) or not env_name:
-                raise ConfigError(self._key("password_env"), "expected an environment variable name")
-            if not read:
-                return ""
-            if env_name not in os.environ:
-                raise ConfigError(self._key("password_env"), f"environment variable {env_name} is not set")
-            return os.environ[env_name]
-        if file_name is not None:
-            p = self.path("password_file", base, required=True)
-            assert p is not None
-            if not read:
-                return ""
-            try:
-                return p.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ConfigError(self._key("password_file"), f"cannot read {p}: {exc.strerror}") from exc
-        return ""
-
-
-def _email(reader: _Reader, name: str) -> str:
-    value = reader.text(name)
-    if "@" not in value or any(c in value for c in " \r\n<>"):
-        raise ConfigError(reader._key(name), f"expected a plain email address, got {value!r}")
-    return value
-
-
 def _organisation(data: dict[str, Any]) -> Organisation:
-    r = _Reader(_section(data, "organisation"), "organisation",
+    r = Reader(section(data, "organisation"), "organisation",
                 {"name", "foi_address", "dsp_address", "comms_address", "timezone",
                  "reference_format", "staff_domains"})
     tz = r.text("timezone", "Europe/London")
@@ -261,18 +172,18 @@ def _organisation(data: dict[str, Any]) -> Organisation:
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError("organisation.reference_format",
                           "may use only {year} and {seq} placeholders") from exc
-    foi_address = _email(r, "foi_address")
+    foi_address = email(r, "foi_address")
     staff = r.table.get("staff_domains", [foi_address.rsplit("@", 1)[1]])
     if not isinstance(staff, list) or not all(isinstance(d, str) and "." in d for d in staff):
         raise ConfigError("organisation.staff_domains", "expected a list of domain names")
     return Organisation(name=r.text("name"), foi_address=foi_address,
-                        dsp_address=_email(r, "dsp_address"), comms_address=_email(r, "comms_address"),
+                        dsp_address=email(r, "dsp_address"), comms_address=email(r, "comms_address"),
                         timezone=tz, reference_format=ref_format,
                         staff_domains=tuple(d.lower() for d in staff))
 
 
 def _mailbox(data: dict[str, Any], base: Path, secrets: bool) -> Mailbox:
-    m = _Reader(_section(data, "mailbox"), "mailbox",
+    m = Reader(section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
                  "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds"})
@@ -293,7 +204,7 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool) -> Mailbox:
 
 
 def _smtp(data: dict[str, Any], base: Path, secrets: bool) -> Smtp:
-    s = _Reader(_section(data, "smtp"), "smtp",
+    s = Reader(section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "path", "timeout_seconds", "max_attempts",
                  "retry_backoff_seconds", "in_doubt"})
@@ -311,7 +222,7 @@ def _smtp(data: dict[str, Any], base: Path, secrets: bool) -> Smtp:
 
 
 def _clock(data: dict[str, Any]) -> Clock:
-    c = _Reader(_section(data, "clock", required=False), "clock",
+    c = Reader(section(data, "clock", required=False), "clock",
                 {"clarification_restart", "extra_non_working_days", "closure_days"})
     dates = {}
     for key in ("extra_non_working_days", "closure_days"):
@@ -325,7 +236,7 @@ def _clock(data: dict[str, Any]) -> Clock:
 
 def _responders(data: dict[str, Any], base: Path) -> Responders:
     defaults = Responders()
-    rs = _Reader(_section(data, "responders", required=False), "responders",
+    rs = Reader(section(data, "responders", required=False), "responders",
                  {"templates_dir", "signature", "review_contact", "how_to_pay", "sar_contact", "sar_identification",
                   "website", "publication_scheme_url", "notices_per_sender_per_day", "sent_folder", "reminder_days",
                   "digest_time"})
@@ -350,7 +261,7 @@ def _responders(data: dict[str, Any], base: Path) -> Responders:
 
 
 def _queues(data: dict[str, Any]) -> Queues:
-    q = _Reader(_section(data, "queues", required=False), "queues", {"file_messages", *QUEUE_NAMES})
+    q = Reader(section(data, "queues", required=False), "queues", {"file_messages", *QUEUE_NAMES})
     file_messages = q.table.get("file_messages", True)
     if not isinstance(file_messages, bool):
         raise ConfigError("queues.file_messages", f"expected true or false, got {file_messages!r}")
@@ -368,14 +279,14 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
         raise ConfigError(unknown[0], "unknown section")
 
     org, mailbox, smtp = _organisation(data), _mailbox(data, base, secrets), _smtp(data, base, secrets)
-    d = _Reader(_section(data, "database", required=False), "database", {"url"})
+    d = Reader(section(data, "database", required=False), "database", {"url"})
     database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"))
-    sc = _Reader(_section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
+    sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
     clock, responders, queues = _clock(data), _responders(data, base), _queues(data)
 
-    cl = _Reader(_section(data, "classifier", required=False), "classifier",
+    cl = Reader(section(data, "classifier", required=False), "classifier",
                  {"model", "lexicon_dir", "chain"})
     chain = cl.path("chain", base)
     if chain is not None and not chain.is_file():

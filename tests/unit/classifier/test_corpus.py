@@ -10,15 +10,13 @@ from typing import Any
 import pytest
 
 import classifier as classifier_package
+from bench.corpora import FLANKER_DIR, PUBLIC_DIR, Example, load_corpus, load_public
 from bench.evaluation import (
     DEFAULT_MODEL,
-    FLANKER_DIR,
     KINDS,
-    PUBLIC_DIR,
     QUALITY_TARGETS,
     SILENT_KINDS,
     BinaryScore,
-    Example,
     Report,
     SupportsClassify,
     Target,
@@ -26,12 +24,9 @@ from bench.evaluation import (
     check_targets,
     classify_all,
     evaluate,
-    load_corpus,
-    load_public,
     score,
-    synthetic_request,
-    synthetic_requests,
 )
+from bench.synthetic import synthetic_request, synthetic_requests
 from classifier import Triage
 from intake.mailbox.parse import parse
 

@@ -1,0 +1,118 @@
+"""Reading one TOML table with checks: every problem is a ConfigError naming the key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from intake.errors import FoiIntakeError
+
+__all__ = ["ConfigError", "Reader", "email", "section"]
+
+
+class ConfigError(FoiIntakeError):
+    """A configuration problem, always naming the key: `mailbox.port: expected an integer`."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+def section(data: dict[str, Any], name: str, required: bool = True) -> dict[str, Any]:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ConfigError(name, "missing section")
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(name, "expected a table")
+    return value
+
+
+class Reader:
+    """Typed access to one TOML table that names the full key in every error."""
+
+    def __init__(self, table: dict[str, Any], prefix: str, allowed: set[str]) -> None:
+        self.table = table
+        self.prefix = prefix
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise ConfigError(f"{prefix}.{unknown[0]}", "unknown key")
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}.{name}"
+
+    def text(self, name: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+        value = self.table.get(name, default)
+        if value is None:
+            raise ConfigError(self._key(name), "missing")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(self._key(name), f"expected a non-empty string, got {value!r}")
+        if choices and value not in choices:
+            raise ConfigError(self._key(name), f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def integer(self, name: str, default: int | None = None, minimum: int = 0) -> int:
+        value = self.table.get(name, default)
+        if value is None:
+            raise ConfigError(self._key(name), "missing")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(self._key(name), f"expected an integer, got {value!r}")
+        if value < minimum:
+            raise ConfigError(self._key(name), f"must be at least {minimum}, got {value}")
+        return value
+
+    def number(self, name: str, default: float) -> float:
+        value = self.table.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(self._key(name), f"expected a non-negative number, got {value!r}")
+        return float(value)
+
+    def path(self, name: str, base: Path, required: bool = False) -> Path | None:
+        value = self.table.get(name)
+        if value is None:
+            if required:
+                raise ConfigError(self._key(name), "missing")
+            return None
+        if not isinstance(value, str) or not value:
+            raise ConfigError(self._key(name), f"expected a path string, got {value!r}")
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (base / p)
+
+    def secret(self, base: Path, read: bool = True) -> str:
+        """A password from an environment variable or a file, never from the TOML itself; with
+        `read` False only its shape is checked (commands that never log in need no password)."""
+        if "password" in self.table:
+            raise ConfigError(self._key("password"),
+                              "passwords never live in the TOML; use password_env or password_file")
+        env_name = self.table.get("password_env")
+        file_name = self.table.get("password_file")
+        if env_name is not None and file_name is not None:
+            raise ConfigError(self._key("password_env"), "give password_env or password_file, not both")
+        if env_name is not None:
+            if not isinstance(env_name, str) or not env_name:
+                raise ConfigError(self._key("password_env"), "expected an environment variable name")
+            if not read:
+                return ""
+            if env_name not in os.environ:
+                raise ConfigError(self._key("password_env"), f"environment variable {env_name} is not set")
+            return os.environ[env_name]
+        if file_name is not None:
+            p = self.path("password_file", base, required=True)
+            assert p is not None
+            if not read:
+                return ""
+            try:
+                return p.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(self._key("password_file"), f"cannot read {p}: {exc.strerror}") from exc
+        return ""
+
+
+def email(reader: Reader, name: str) -> str:
+    value = reader.text(name)
+    if "@" not in value or any(c in value for c in " \r\n<>"):
+        raise ConfigError(reader._key(name), f"expected a plain email address, got {value!r}")
+    return value
