@@ -166,8 +166,9 @@ class Notice(Base):
 
 
 class ReferenceCounter(Base):
-    """Per-year sequence behind the case reference (FOI-2026-00042)."""
+    """Per-series, per-year sequence behind a case reference (FOI-2026-00042, SAR-2026-00007)."""
 
-    __tablename__ = "reference_counters"
+    __tablename__ = "reference_series"
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)  # "" is the main (FOI/EIR) series
     year: Mapped[int] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(default=0)

@@ -19,11 +19,11 @@ class StatusMismatch(FoiIntakeError):
     """A case's status was written by hand and disagrees with its event log."""
 
 
-def next_reference(session: Session, fmt: str, received: date) -> str:
-    """Allocate the next reference for the year of receipt, inside the caller's transaction."""
-    counter = session.get(ReferenceCounter, received.year, with_for_update=True)
+def next_reference(session: Session, fmt: str, received: date, series: str = "") -> str:
+    """Allocate the next reference of `series` for the year of receipt, inside the caller's transaction."""
+    counter = session.get(ReferenceCounter, (series, received.year), with_for_update=True)
     if counter is None:
-        counter = ReferenceCounter(year=received.year, last=0)
+        counter = ReferenceCounter(series=series, year=received.year, last=0)
         session.add(counter)
     counter.last += 1
     return fmt.format(year=received.year, seq=counter.last)

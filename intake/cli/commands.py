@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from classifier import Classifier, Decision, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
-from intake.app import NotInitialised, build, open_existing, run_forever
+from intake.app import build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.views import case_json
 from intake.cli import deadline as deadline_cli
@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     ops_cli.add_parsers(sub)
     return p
 
+# What a person reads before the message, and the exit code, for each of our errors (first match wins).
+_ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
+    (ConfigError, "configuration error: ", EXIT_CONFIG),
+    (SourceUnavailable, "mailbox unavailable: ", EXIT_MAILBOX),
+    (FoiIntakeError, "", EXIT_FAILURE),
+)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -81,18 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_classify(args)
         settings = load(args.config, secrets=args.command not in READ_ONLY)
         return COMMANDS[args.command](settings, args)
-    except ConfigError as exc:
-        print(f"foi-intake: configuration error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except NotInitialised as exc:
-        print(f"foi-intake: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except SourceUnavailable as exc:
-        print(f"foi-intake: mailbox unavailable: {exc}", file=sys.stderr)
-        return EXIT_MAILBOX
     except FoiIntakeError as exc:
-        print(f"foi-intake: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        prefix, code = next((p, c) for kind, p, c in _ERRORS if isinstance(exc, kind))
+        print(f"foi-intake: {prefix}{exc}", file=sys.stderr)
+        return code
     except Exception as exc:
         # A person gets one line; the engineer gets the traceback with -v (it never holds a message body).
         log.debug("internal error", exc_info=True)
