@@ -18,11 +18,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from intake.vocabulary import Outcome, Regime
+from responders.errors import DraftRefused
 from responders.exemptions import Exemption, lookup
 from responders.render import longdate, strip_numbering, wrap
 
-OUTCOMES = ("granted", "part", "refused", "not-held")
-REGIMES = ("foi", "eir")
+__all__ = ["ANSWER_SLOT", "Block", "Draft", "build_draft", "draft_regime"]
+
+REGIMES = (Regime.FOI, Regime.EIR)
 ANSWER_SLOT = "[Answer]"
 
 ICO_ADDRESS = (
@@ -141,12 +144,28 @@ def _exemptions(given: Iterable[Exemption | str], regime: str) -> list[Exemption
     for item in given:
         exemption = item if isinstance(item, Exemption) else lookup(item)
         if exemption.regime != regime:
-            raise ValueError(
+            raise DraftRefused(
                 f"{exemption.heading} cannot be relied on for a request under "
                 f"{'the EIR: use the EIR exceptions (FOIA s.39)' if regime == 'eir' else 'FOIA: use a FOIA exemption'}")
         if exemption not in found:
             found.append(exemption)
     return found
+
+
+def draft_regime(case_regime: str | None, exemptions: Sequence[Exemption], asked: str | None = None) -> Regime:
+    """The law a response letter answers under. A mixed FOI+EIR case is answered in two letters, one per law:
+    without `asked`, the law its exemptions (FOIA) or exceptions (EIR) belong to, FOIA when none is named."""
+    if asked:
+        return Regime(asked)
+    if case_regime == Regime.EIR:
+        return Regime.EIR
+    if case_regime != Regime.FOI_EIR:
+        return Regime.FOI
+    laws = {Regime(e.regime) for e in exemptions}
+    if len(laws) > 1:
+        raise DraftRefused("one letter answers under one law: draft the FOIA part (--regime foi, with its "
+                           "exemptions) and the EIR part (--regime eir, with its exceptions) separately")
+    return laws.pop() if laws else Regime.FOI
 
 
 def build_draft(case: Mapping[str, Any], org: Mapping[str, Any], *, outcome: str,
@@ -158,21 +177,21 @@ def build_draft(case: Mapping[str, Any], org: Mapping[str, Any], *, outcome: str
     "[Answer]" slot. `exemptions` are Exemption objects or codes for `lookup` ("s31", "reg12(5)(e)"); a refusal
     ("refused", "part") needs at least one, the other outcomes none. `on` is the letter's date ("[Date]" if
     not given)."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    if outcome not in list(Outcome):
+        raise DraftRefused(f"outcome must be one of {', '.join(Outcome)}, not {outcome!r}")
     if regime not in REGIMES:
-        raise ValueError(f"regime must be 'foi' or 'eir', not {regime!r} (draft the parts of a mixed request "
+        raise DraftRefused(f"regime must be 'foi' or 'eir', not {regime!r} (draft the parts of a mixed request "
                          "separately)")
     used = _exemptions(exemptions, regime)
     if outcome in ("refused", "part") and not used:
-        raise ValueError(f"a {outcome!r} response must name the exemptions relied on (FOIA s.17(1); EIR reg 14)")
+        raise DraftRefused(f"a {outcome!r} response must name the exemptions relied on (FOIA s.17(1); EIR reg 14)")
     if outcome in ("granted", "not-held") and used:
-        raise ValueError(f"a {outcome!r} response relies on no exemption; use 'part' or 'refused'")
+        raise DraftRefused(f"a {outcome!r} response relies on no exemption; use 'part' or 'refused'")
     questions = _questions(case)
     answers = dict(answers or {})
     stray = sorted(k for k in answers if not 1 <= k <= len(questions))
     if stray:
-        raise ValueError(f"answers for questions {stray} but the request has {len(questions)} question(s)")
+        raise DraftRefused(f"answers for questions {stray} but the request has {len(questions)} question(s)")
 
     reference = str(case["reference"])
     name = str(org["name"])

@@ -14,8 +14,10 @@ from config.settings import Settings
 from intake.caselog import Case, Message, Notice, add_event
 from intake.caselog.views import case_clock
 from intake.vocabulary import EventType
-from responders.notices import compose, reply_subject, safe_header
+from responders.compose import compose, reply_subject, safe_header
 from responders.render import Renderer
+
+__all__ = ["INTERNAL_SUBJECTS", "REQUESTER_NOTICES", "Notifier", "Queued", "case_context", "organisation_context"]
 
 log = logging.getLogger(__name__)
 

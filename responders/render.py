@@ -20,6 +20,10 @@ from jinja2 import (
     select_autoescape,
 )
 
+from intake import vocabulary as words
+
+__all__ = ["Renderer", "longdate", "longdatetime", "money", "plural", "shortdate", "strip_numbering", "wrap"]
+
 # "1. ", "1) ", "(1) ", "Q1: ", "Question 1 - " at the start of a restated question: we number them ourselves.
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,3}[.):]|q(?:uestion)?\s*\d{1,3}\s*[.):\-–]?)\s+", re.I)
 # A list item's marker, so that its wrapped lines hang under its text rather than under the marker.
@@ -75,7 +79,7 @@ def money(value: Decimal | int | float | str) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`3 | plural("working day")` -> "3 working days"; 1 -> "1 working day"."""
     _defined(count)
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+    return words.plural(count, singular, plural_form)
 
 
 def wrap(text: str, width: int = 76) -> str:
