@@ -16,7 +16,7 @@ from responders.exemptions import lookup
 from responders.render import Renderer, longdate, longdatetime, money, plural, shortdate, strip_numbering, wrap
 
 LONDON = ZoneInfo("Europe/London")
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "responders" / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "responders" / "templates"
 SCRIPT = "<script>alert(1)</script>"
 
 ORG: dict[str, Any] = {
