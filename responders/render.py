@@ -22,7 +22,8 @@ from jinja2 import (
 
 from intake import vocabulary as words
 
-__all__ = ["Renderer", "longdate", "longdatetime", "money", "plural", "shortdate", "strip_numbering", "wrap"]
+__all__ = ["Renderer", "longdate", "longdatetime", "lowerfirst", "money", "plural", "shortdate", "strip_numbering",
+           "upperfirst", "wrap"]
 
 # "1. ", "1) ", "(1) ", "Q1: ", "Question 1 - " at the start of a restated question: we number them ourselves.
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,3}[.):]|q(?:uestion)?\s*\d{1,3}\s*[.):\-–]?)\s+", re.I)
@@ -82,6 +83,18 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return words.plural(count, singular, plural_form)
 
 
+def upperfirst(text: str) -> str:
+    """"section 31" -> "Section 31": the first letter only, the rest as written."""
+    _defined(text)
+    return text[:1].upper() + text[1:]
+
+
+def lowerfirst(text: str) -> str:
+    """"Information whose ..." -> "information whose ...", to continue a sentence."""
+    _defined(text)
+    return text[:1].lower() + text[1:]
+
+
 def wrap(text: str, width: int = 76) -> str:
     """Wrap each line of plain text at `width`, keeping blank lines, indents and hanging list items.
 
@@ -116,7 +129,8 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(longdate=longdate, shortdate=shortdate, longdatetime=longdatetime, money=money,
-                                plural=plural, wrap=wrap, unnumbered=strip_numbering)
+                                plural=plural, wrap=wrap, unnumbered=strip_numbering,
+                                upperfirst=upperfirst, lowerfirst=lowerfirst)
 
     def render(self, name: str, context: dict[str, Any]) -> tuple[str, str]:
         text = self.env.get_template(f"{name}.txt.j2").render(context)

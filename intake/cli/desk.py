@@ -33,6 +33,7 @@ from responders.drafts import build_draft, draft_regime
 from responders.errors import Refused
 from responders.exemptions import lookup
 from responders.notify import case_context, organisation_context
+from responders.render import Renderer
 from responders.report import figures, render_text
 
 EXIT_OK, EXIT_REFUSED = 0, 1
@@ -152,7 +153,8 @@ def _draft(settings: Settings, case: Case, args: argparse.Namespace) -> int:
     exemptions = [lookup(code) for code in args.exemption]
     context = case_context(case, settings)
     draft = build_draft(context, organisation_context(settings), outcome=args.outcome, exemptions=exemptions,
-                        regime=draft_regime(case.regime, exemptions, args.regime))
+                        regime=draft_regime(case.regime, exemptions, args.regime),
+                        renderer=Renderer(settings.responders.templates_dir))
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"{case.reference}-response-draft"
     docx = draft.write_docx(stem.with_suffix(".docx"))
