@@ -55,6 +55,12 @@ class DeskTools:
     def clock(self, case: Case, today: date | None = None) -> ClockResult:
         return case_clock(case, self.settings, today)
 
+    def done_with_clock(self, s: Session, case: Case, now: datetime, what: str) -> Done:
+        """`what` happened; the summary adds where the clock now stands."""
+        s.flush()
+        clock = self.clock(case, now.date())
+        return Done(f"{what}; {clock.state}: {clock.state_reason}")
+
     @property
     def calendar(self) -> WorkingCalendar:
         return WorkingCalendar(self.settings.clock.extra_non_working_days)

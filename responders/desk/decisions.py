@@ -69,9 +69,7 @@ class Respond(Action):
                   {"outcome": outcome, "exemptions": sections, "late_reason": self.late_reason}, actor=actor)
         case.decision, case.exemptions = outcome, sections
         case.completed_at, case.sent_at = now, when
-        s.flush()
-        clock = tools.clock(case, now.date())
-        return Done(f"responded ({outcome}); {clock.state}: {clock.state_reason}")
+        return tools.done_with_clock(s, case, now, f"responded ({outcome})")
 
 
 @dataclass(frozen=True)
@@ -153,9 +151,7 @@ class Reopen(Action):
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         add_event(s, case, EventType.REOPENED, now, {"was": case.status, "decision": case.decision}, actor=actor)
         case.decision, case.exemptions, case.completed_at, case.sent_at = None, [], None, None
-        s.flush()
-        clock = tools.clock(case, now.date())
-        return Done(f"reopened; {clock.state}: {clock.state_reason}")
+        return tools.done_with_clock(s, case, now, "reopened")
 
 
 @dataclass(frozen=True)
