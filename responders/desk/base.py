@@ -53,7 +53,11 @@ class DeskTools:
     notifier: Notifier
 
     def clock(self, case: Case, today: date | None = None) -> ClockResult:
-        return case_clock(case, self.settings, today)
+        """The case's clock; an event log the clock cannot count (an event dated before receipt) is refused."""
+        try:
+            return case_clock(case, self.settings, today)
+        except ValueError as exc:
+            raise ActionRefused(f"the clock cannot count this: {exc}") from None
 
     def done_with_clock(self, s: Session, case: Case, now: datetime, what: str) -> Done:
         """`what` happened; the summary adds where the clock now stands."""

@@ -9,6 +9,7 @@ from typing import ClassVar, TypeVar
 from sqlalchemy.orm import Session
 
 from intake.caselog import Case, add_event, next_reference
+from intake.caselog.clock import local_date
 from intake.vocabulary import (
     LIVE_STATUSES,
     CaseStatus,
@@ -64,6 +65,10 @@ class Respond(Action):
             raise ActionRefused("a media request needs Communications' sign-off before the response goes "
                                 f"(policy 18.2): foi-intake case {case.reference} comms-signoff")
         when = datetime.combine(self.sent_on, now.timetz()) if self.sent_on else now
+        tz = tools.settings.organisation.timezone
+        received, today = local_date(case.initial_received_at, tz), local_date(now, tz)
+        if self.sent_on and not received <= self.sent_on <= today:
+            raise ActionRefused(f"--sent-on {self.sent_on} is not between receipt ({received}) and today")
         sections = [e.section for e in chosen]
         add_event(s, case, EventType.RESPONDED, when,
                   {"outcome": outcome, "exemptions": sections, "late_reason": self.late_reason}, actor=actor)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from intake import cli
-from intake.caselog import Case, add_event, create_schema, make_engine, session_factory
+from intake.caselog import Case, add_event, create_schema, make_engine, next_reference, session_factory
 from intake.vocabulary import EventType, Regime
 from tests.unit.responders.conftest import COMMS, DSP, FOI, NOW, REQUESTER
 
@@ -50,7 +50,9 @@ url = "sqlite:///{tmp_path / 'cases.sqlite3'}"
 
 
 def _mixed_case(s: Session) -> None:
-    case = Case(reference=REFERENCE, kind="foi_request", regime=Regime.FOI_EIR, initial_received_at=NOW,
+    reference = next_reference(s, "FOI-{year}-{seq:05d}", NOW.date())
+    assert reference == REFERENCE
+    case = Case(reference=reference, kind="foi_request", regime=Regime.FOI_EIR, initial_received_at=NOW,
                 received_at=NOW, requester_name="Jo Bloggs", requester_email=REQUESTER, description="Car park",
                 questions=["How many spaces?", "What are the emissions?"], valid=True, missing=[], reasons=[])
     s.add(case)
@@ -78,6 +80,8 @@ def test_an_eir_exception_on_a_mixed_case_drafts_under_the_eir(config: Path, tmp
     (("respond", "--outcome", "refused"), "(s.17(1))"),
     (("fee-paid",), "not waiting for a fee"),
     (("reopen",), "already open"),
+    (("respond", "--outcome", "granted", "--sent-on", "2020-01-01"), "not between receipt (2026-11-16) and today"),
+    (("extend", "--reason", "pit", "--exemption", "s43", "--days", "-3"), "the clock cannot count this"),
 ])
 def test_a_refusal_is_one_line_and_exit_1(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                           argv: tuple[str, ...], message: str) -> None:
