@@ -164,3 +164,27 @@ def test_every_refusal_is_one_of_the_projects_own(desk: Desk, session: Session, 
         with pytest.raises(Refused) as caught:
             desk.act(session, case, action, LATER, "officer")
         assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("steps", [
+    (Clarify(ask="Which sites?"),),
+    (Fee(Decimal("10"), "copying"), FeePaid()),
+    (Extend("pit", ("s43",)),),
+    (Respond(Outcome.PART, ("s43",)), Reopen(), Respond(Outcome.GRANTED)),
+    (Transfer("NHS England"), Reopen()),
+    (Respond(Outcome.GRANTED), ReviewOpen()),
+    (Note("a note"), Note("the ICO wrote", ico=True)),
+], ids=lambda steps: "+".join(type(step).name for step in steps))
+def test_an_action_writes_and_sends_only_what_its_class_says(desk: Desk, session: Session, new_case: NewCase,
+                                                             steps: tuple[Action, ...]) -> None:
+    case = new_case(flags=("media",))
+    desk.act(session, case, CommsSignoff(), LATER, "officer")
+    bookkeeping = {EventType.NOTICE_QUEUED, EventType.NOTICE_SUPPRESSED}
+    for step in steps:
+        before_events, before_notices = len(case.events), len(kinds(session))
+        desk.act(session, case, step, LATER, "officer")
+        session.flush()
+        written = {e.type for e in case.events[before_events:]} - bookkeeping
+        sent = set(kinds(session)[before_notices:])
+        assert written and written <= set(step.writes), (step.name, written)
+        assert sent <= set(step.sends), (step.name, sent)
