@@ -106,7 +106,7 @@ def run_case(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"foi-intake: no case {args.reference}", file=sys.stderr)
                 return EXIT_REFUSED
             if args.action == "draft":
-                return _draft(settings, case, args)
+                return _draft(settings, case, args, app.intake.renderer)
             done = desk.act(s, case, _action(args), now, actor)
             s.commit()
             print(f"{case.reference}: {done.summary}")
@@ -149,16 +149,21 @@ def _action(args: argparse.Namespace) -> Action:
     raise Refused(f"unknown action {args.action}")
 
 
-def _draft(settings: Settings, case: Case, args: argparse.Namespace) -> int:
+def _draft(settings: Settings, case: Case, args: argparse.Namespace, renderer: Renderer) -> int:
     exemptions = [lookup(code) for code in args.exemption]
     context = case_context(case, settings)
     draft = build_draft(context, organisation_context(settings), outcome=args.outcome, exemptions=exemptions,
                         regime=draft_regime(case.regime, exemptions, args.regime),
-                        renderer=Renderer(settings.responders.templates_dir))
-    args.out.mkdir(parents=True, exist_ok=True)
+                        renderer=renderer)
     stem = args.out / f"{case.reference}-response-draft"
-    docx = draft.write_docx(stem.with_suffix(".docx"))
-    stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        docx = draft.write_docx(stem.with_suffix(".docx"))
+        stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
+    except OSError as exc:
+        print(f"foi-intake: {case.reference}: the draft cannot be written to {args.out}: {exc.strerror}",
+              file=sys.stderr)
+        return EXIT_REFUSED
     print(f"{case.reference}: draft written to {docx} and {stem.with_suffix('.txt')}")
     return EXIT_OK
 

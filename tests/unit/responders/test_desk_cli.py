@@ -89,3 +89,12 @@ def test_a_refusal_is_one_line_and_exit_1(config: Path, tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"foi-intake: {REFERENCE}: ") and message in err, err
     assert "Traceback" not in err
+
+
+def test_a_draft_that_cannot_be_written_is_one_line(config: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    assert case(config, "draft", "--outcome", "granted", "--out", str(blocked / "drafts")) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the draft cannot be written to" in err and "Traceback" not in err
