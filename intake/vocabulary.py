@@ -21,7 +21,10 @@ __all__ = [
     "MessageStatus",
     "NoticePurpose",
     "NoticeStatus",
+    "Outcome",
     "Regime",
+    "ReviewOutcome",
+    "plural",
     "status_after",
 ]
 
@@ -131,6 +134,32 @@ class NoticePurpose(StrEnum):
     REMINDER = "reminder"
     OVERDUE = "overdue"
     DIGEST = "digest"
+
+
+class Outcome(StrEnum):
+    """What a response decided (FOIA s.1(1), s.17(1); EIR reg 5(1), reg 14)."""
+
+    GRANTED = "granted"
+    PART = "part"  # part disclosed, part withheld: a refusal notice for the rest
+    REFUSED = "refused"
+    NOT_HELD = "not-held"
+
+    @property
+    def refuses(self) -> bool:
+        """A refusal in whole or part names the exemptions it relies on (s.17(1))."""
+        return self in (Outcome.PART, Outcome.REFUSED)
+
+
+class ReviewOutcome(StrEnum):
+    """What an internal review decided (s.45 Code; EIR reg 11)."""
+
+    UPHELD = "upheld"
+    REVERSED = "reversed"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`plural(3, "working day")` -> "3 working days"; 1 -> "1 working day"."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 # How each event moves the case status; an event not listed leaves it where it was.

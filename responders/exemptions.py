@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from intake.vocabulary import Regime
+from responders.errors import UnknownExemption
+
+__all__ = ["ALL", "EIR", "FOIA", "Exemption", "lookup"]
+
 
 @dataclass(frozen=True)
 class Exemption:
@@ -23,7 +28,7 @@ class Exemption:
     title: str
     absolute: bool  # absolute: no public interest test; qualified: the public interest test applies
     summary: str  # what the provision covers, as a noun phrase: "Information whose disclosure would ..."
-    regime: str = "foi"  # "foi" (a FOIA section) or "eir" (an EIR regulation)
+    regime: str = Regime.FOI  # "foi" (a FOIA section) or "eir" (an EIR regulation)
     data_protection: bool = False  # s.40 / reg 13: engaged by reference to UK GDPR and the DPA 2018
 
     @property
@@ -33,7 +38,7 @@ class Exemption:
     @property
     def ref(self) -> str:
         """"section 31", "regulation 12(4)(b)"."""
-        return f"{'regulation' if self.regime == 'eir' else 'section'} {self.section}"
+        return f"{'regulation' if self.regime == Regime.EIR else 'section'} {self.section}"
 
     @property
     def heading(self) -> str:
@@ -48,11 +53,11 @@ class Exemption:
 
 
 def _foi(section: str, title: str, absolute: bool, summary: str, *, data_protection: bool = False) -> Exemption:
-    return Exemption(section, title, absolute, summary, "foi", data_protection)
+    return Exemption(section, title, absolute, summary, Regime.FOI, data_protection)
 
 
 def _eir(regulation: str, title: str, summary: str, *, data_protection: bool = False) -> Exemption:
-    return Exemption(regulation, title, False, summary, "eir", data_protection)
+    return Exemption(regulation, title, False, summary, Regime.EIR, data_protection)
 
 
 # FOIA Part II; policy Appendix A.
@@ -192,7 +197,7 @@ def lookup(code: str) -> Exemption:
 
     FOIA: "s31", "31", "s.31", "section 31", "s40(2)", "40(2)", "s22A", "s31(1)(a)" (a subsection finds its
     section). EIR: "reg12(4)(b)", "12(4)(b)", "r13", "regulation 13". A bare number is looked up in both (they do
-    not overlap). Unknown or ambiguous ("s40") codes raise KeyError with the reason."""
+    not overlap). Unknown or ambiguous ("s40") codes raise UnknownExemption (a KeyError) with the reason."""
     raw = str(code).strip()
     foi, eir = True, True
     prefix = _PREFIX.match(raw)
@@ -202,7 +207,7 @@ def lookup(code: str) -> Exemption:
         rest = raw[prefix.end():]
     key = re.sub(r"\s+", "", rest).lower()
     if foi and key == "40":
-        raise KeyError(f"{raw!r} is ambiguous: say 40(1) (the applicant's own data) or 40(2) (other people's)")
+        raise UnknownExemption(f"{raw!r} is ambiguous: say 40(1) (the applicant's own data) or 40(2) (other people's)")
     tables = [t for t, wanted in ((FOIA, foi), (EIR, eir)) if wanted]
     for table in tables:
         candidate = key  # the most specific match first: "31(1)(a)" -> "31"; "12(4)(b)(ii)" -> "12(4)(b)"
@@ -215,4 +220,4 @@ def lookup(code: str) -> Exemption:
             candidate = shorter
     known = [f"s.{e.section}" for e in _FOIA if foi] + [f"reg {e.section}" for e in _EIR if eir]
     what = "FOIA Part II exemption" if not eir else "EIR exception" if not foi else "FOIA exemption or EIR exception"
-    raise KeyError(f"{raw!r} is not a known {what} (known: {', '.join(known)})")
+    raise UnknownExemption(f"{raw!r} is not a known {what} (known: {', '.join(known)})")

@@ -13,20 +13,24 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from intake.caselog import Case, Message, Notice, add_event
 from intake.caselog.views import case_clock
-from intake.vocabulary import EventType
-from responders.notices import compose, reply_subject, safe_header
+from intake.vocabulary import EventType, NoticePurpose
+from responders.compose import compose, reply_subject, safe_header
 from responders.render import Renderer
+
+__all__ = ["INTERNAL_SUBJECTS", "REQUESTER_NOTICES", "Notifier", "Queued", "case_context", "organisation_context"]
 
 log = logging.getLogger(__name__)
 
 # Notices that go to the requester; the rest go to the organisation's own teams.
-REQUESTER_NOTICES = frozenset({"acknowledgement", "clarification", "fees", "extension", "sar_notice",
-                               "review_acknowledgement", "reuse_acknowledgement", "lapse", "transfer"})
-INTERNAL_SUBJECTS = {
-    "media_alert": "Media request {reference}: Communications sign-off needed",
-    "reminder": "Reminder: {reference} due {due}",
-    "overdue": "OVERDUE: {reference} was due {due}",
-    "digest": "FOI daily digest {today}",
+REQUESTER_NOTICES = frozenset({
+    NoticePurpose.ACKNOWLEDGEMENT, NoticePurpose.CLARIFICATION, NoticePurpose.FEES, NoticePurpose.EXTENSION,
+    NoticePurpose.SAR_NOTICE, NoticePurpose.REVIEW_ACKNOWLEDGEMENT, NoticePurpose.REUSE_ACKNOWLEDGEMENT,
+    NoticePurpose.LAPSE, NoticePurpose.TRANSFER})
+INTERNAL_SUBJECTS: dict[str, str] = {
+    NoticePurpose.MEDIA_ALERT: "Media request {reference}: Communications sign-off needed",
+    NoticePurpose.REMINDER: "Reminder: {reference} due {due}",
+    NoticePurpose.OVERDUE: "OVERDUE: {reference} was due {due}",
+    NoticePurpose.DIGEST: "FOI daily digest {today}",
 }
 
 
@@ -71,22 +75,23 @@ class Notifier:
         key = f"digest:{now.date().isoformat()}"
         if s.scalar(select(Notice.id).where(Notice.dedup_key == key)) is not None:
             return Queued(None, "already queued")
-        composed = compose(self.renderer, "digest", {"org": organisation_context(self.settings), "now": now,
+        composed = compose(self.renderer, NoticePurpose.DIGEST, {"org": organisation_context(self.settings), "now": now,
                                                      **context},
                            sender=org.foi_address, sender_name=f"{org.name} FOI", to=org.dsp_address,
-                           subject=INTERNAL_SUBJECTS["digest"].format(today=now.date().isoformat()), now=now)
-        notice = Notice(case_id=None, dedup_key=key, kind="digest", to_address=org.dsp_address,
+                           subject=INTERNAL_SUBJECTS[NoticePurpose.DIGEST].format(today=now.date().isoformat()),
+                           now=now)
+        notice = Notice(case_id=None, dedup_key=key, kind=NoticePurpose.DIGEST, to_address=org.dsp_address,
                         subject=composed.subject, message_id=composed.message_id, raw=composed.raw)
         s.add(notice)
         s.flush()
         return Queued(notice.id)
 
-    def queue(self, s: Session, case: Case, kind: str, *, now: datetime, key: str | None = None,
+    def queue(self, s: Session, case: Case, kind: NoticePurpose, *, now: datetime, key: str | None = None,
               to: str | None = None, extra: dict[str, Any] | None = None) -> Queued:
         """Queue notice `kind` about `case`; `key` makes it once-only (default: once per case)."""
         org = self.settings.organisation
         internal = kind not in REQUESTER_NOTICES
-        to = (to or (org.comms_address if kind == "media_alert" else
+        to = (to or (org.comms_address if kind == NoticePurpose.MEDIA_ALERT else
                      org.dsp_address if internal else case.requester_email) or "").lower()
         dedup_key = key or f"{kind}:{case.reference}"
         if s.scalar(select(Notice.id).where(Notice.dedup_key == dedup_key)) is not None:
@@ -132,7 +137,7 @@ class Notifier:
         chain = tuple(dict.fromkeys([*theirs[:1], *ours, *theirs[1:]]))
         return (theirs[-1] if theirs else None), chain
 
-    def _subject(self, s: Session, case: Case, kind: str, now: datetime) -> str:
+    def _subject(self, s: Session, case: Case, kind: NoticePurpose, now: datetime) -> str:
         if kind in INTERNAL_SUBJECTS:
             clock = case_clock(case, self.settings, now.date())
             return safe_header(INTERNAL_SUBJECTS[kind].format(

@@ -33,6 +33,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Smtp
 from intake.caselog import Notice, NoticeStatus, utcnow
 
+__all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport", "connect",
+           "make_transport"]
+
 log = logging.getLogger(__name__)
 
 

@@ -20,6 +20,11 @@ from jinja2 import (
     select_autoescape,
 )
 
+from intake import vocabulary as words
+
+__all__ = ["Renderer", "longdate", "longdatetime", "lowerfirst", "money", "plural", "shortdate", "strip_numbering",
+           "upperfirst", "wrap"]
+
 # "1. ", "1) ", "(1) ", "Q1: ", "Question 1 - " at the start of a restated question: we number them ourselves.
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,3}[.):]|q(?:uestion)?\s*\d{1,3}\s*[.):\-–]?)\s+", re.I)
 # A list item's marker, so that its wrapped lines hang under its text rather than under the marker.
@@ -75,7 +80,19 @@ def money(value: Decimal | int | float | str) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`3 | plural("working day")` -> "3 working days"; 1 -> "1 working day"."""
     _defined(count)
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+    return words.plural(count, singular, plural_form)
+
+
+def upperfirst(text: str) -> str:
+    """"section 31" -> "Section 31": the first letter only, the rest as written."""
+    _defined(text)
+    return text[:1].upper() + text[1:]
+
+
+def lowerfirst(text: str) -> str:
+    """"Information whose ..." -> "information whose ...", to continue a sentence."""
+    _defined(text)
+    return text[:1].lower() + text[1:]
 
 
 def wrap(text: str, width: int = 76) -> str:
@@ -112,7 +129,8 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(longdate=longdate, shortdate=shortdate, longdatetime=longdatetime, money=money,
-                                plural=plural, wrap=wrap, unnumbered=strip_numbering)
+                                plural=plural, wrap=wrap, unnumbered=strip_numbering,
+                                upperfirst=upperfirst, lowerfirst=lowerfirst)
 
     def render(self, name: str, context: dict[str, Any]) -> tuple[str, str]:
         text = self.env.get_template(f"{name}.txt.j2").render(context)

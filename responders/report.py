@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from intake.caselog import Case
 from intake.caselog.views import case_clock
-from intake.vocabulary import CaseStatus, MessageKind
+from intake.vocabulary import CaseStatus, EventType, MessageKind
 
-REQUEST_KINDS = ("foi_request", "reuse_request")
+__all__ = ["REQUEST_KINDS", "Figures", "figures", "render_text"]
+
+REQUEST_KINDS = (MessageKind.FOI_REQUEST, MessageKind.REUSE_REQUEST)
 
 
 @dataclass
@@ -56,7 +58,7 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
     reviews: Counter[str] = Counter()
     for case in s.scalars(select(Case).where(Case.initial_received_at >= lo, Case.initial_received_at <= hi)
                           .order_by(Case.id)):
-        out.ico_communications += sum(e.type == "ico_communication" for e in case.events)
+        out.ico_communications += sum(e.type == EventType.ICO_COMMUNICATION for e in case.events)
         if case.kind == MessageKind.INTERNAL_REVIEW:
             out.reviews_received += 1
             reviews[case.decision or "open"] += 1
@@ -72,7 +74,8 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
         if clock.state == "met":
             out.responded_in_time += 1
         elif clock.state == "late":
-            late = next((e.data.get("late_reason") for e in reversed(case.events) if e.type == "responded"), None)
+            late = next((e.data.get("late_reason") for e in reversed(case.events)
+                         if e.type == EventType.RESPONDED), None)
             out.responded_late.append({**row, "reason": late or "(no reason recorded)"})
         elif clock.state == "overdue":
             out.open_overdue.append(row)

@@ -28,9 +28,10 @@ from intake.mailbox import (
     with_reconnect,
 )
 from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus
-from responders.desk import Desk, queue_name
+from responders.desk import Desk
 from responders.notify import Notifier
 from responders.render import Renderer
+from responders.routing import queue_name
 
 log = logging.getLogger(__name__)
 

@@ -11,15 +11,29 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from config.settings import Settings
 from intake.app import open_existing
 from intake.caselog import Case, find_case, utcnow
-from responders.desk import OUTCOMES, REVIEW_OUTCOMES, ActionRefused, Desk, Done
-from responders.drafts import build_draft
+from intake.vocabulary import Outcome, Regime, ReviewOutcome
+from responders.desk import (
+    Action,
+    Clarify,
+    CommsSignoff,
+    Extend,
+    Fee,
+    FeePaid,
+    Note,
+    Reopen,
+    Respond,
+    ReviewClose,
+    ReviewOpen,
+    Transfer,
+)
+from responders.drafts import build_draft, draft_regime
+from responders.errors import Refused
 from responders.exemptions import lookup
 from responders.notify import case_context, organisation_context
+from responders.render import Renderer
 from responders.report import figures, render_text
 
 EXIT_OK, EXIT_REFUSED = 0, 1
@@ -52,7 +66,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     acts.add_parser("comms-signoff", help="Communications agreed the response (policy 18.2)").add_argument(
         "--by", help="who signed off")
     respond = acts.add_parser("respond", help="record that the response was sent")
-    respond.add_argument("--outcome", required=True, choices=OUTCOMES)
+    respond.add_argument("--outcome", required=True, choices=list(Outcome))
     respond.add_argument("--exemption", action="append", default=[])
     respond.add_argument("--sent-on", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     respond.add_argument("--late-reason", help="why it was late, for the monitoring figures (policy 31.2)")
@@ -61,14 +75,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     transfer.add_argument("--contact", help="their FOI address")
     acts.add_parser("review-open", help="open an internal review of this case")
     acts.add_parser("review-close", help="decide an internal review").add_argument(
-        "--outcome", required=True, choices=REVIEW_OUTCOMES)
+        "--outcome", required=True, choices=list(ReviewOutcome))
     acts.add_parser("reopen", help="reopen a responded or closed case")
     note = acts.add_parser("note", help="add a note to the audit trail")
     note.add_argument("text")
     note.add_argument("--ico", action="store_true", help="it records a communication from the ICO (policy 31.2)")
     draft = acts.add_parser("draft", help="write a response or refusal draft (.docx and .txt)")
-    draft.add_argument("--outcome", required=True, choices=OUTCOMES)
+    draft.add_argument("--outcome", required=True, choices=list(Outcome))
     draft.add_argument("--exemption", action="append", default=[])
+    draft.add_argument("--regime", choices=(Regime.FOI, Regime.EIR),
+                       help="the law this letter answers under; for a mixed FOI+EIR case the default is the law "
+                            "the exemptions belong to (draft the FOIA and EIR parts as two letters)")
     draft.add_argument("--out", type=Path, default=Path("."), help="directory (default: here)")
     sub.add_parser("daily", help="lapses, reminders, overdue alerts and the digest, then send them")
     report = sub.add_parser("report", help="the monitoring figures of policy 31.2")
@@ -89,61 +106,64 @@ def run_case(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"foi-intake: no case {args.reference}", file=sys.stderr)
                 return EXIT_REFUSED
             if args.action == "draft":
-                return _draft(settings, case, args)
-            done = _act(desk, s, case, args, now, actor)
+                return _draft(settings, case, args, app.intake.renderer)
+            done = desk.act(s, case, _action(args), now, actor)
             s.commit()
             print(f"{case.reference}: {done.summary}")
         flushed = app.outbox.flush()
         if done.notices:
             print(f"notices: {len(done.notices)} queued, {flushed.sent} sent, {flushed.retrying} waiting to retry")
         return EXIT_OK
-    except ActionRefused as exc:
+    except Refused as exc:  # an action the rules do not allow, a draft that cannot be written, an unknown code
         print(f"foi-intake: {args.reference}: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except KeyError as exc:  # an unknown exemption code
-        print(f"foi-intake: {exc.args[0]}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
         app.close()
 
 
-def _act(desk: Desk, s: Session, case: Case, args: argparse.Namespace, now: datetime, actor: str) -> Done:
+def _action(args: argparse.Namespace) -> Action:
+    """The desk action the command line asks for, with its parameters."""
     match args.action:
         case "clarify":
-            return desk.clarify(s, case, args.ask, now, actor)
+            return Clarify(ask=args.ask)
         case "fee":
-            return desk.fee(s, case, args.amount, args.breakdown, now, actor)
+            return Fee(args.amount, args.breakdown)
         case "fee-paid":
-            return desk.fee_paid(s, case, now, actor)
+            return FeePaid()
         case "extend":
-            return desk.extend(s, case, args.reason, args.exemption, now, actor, until=args.until, days=args.days)
+            return Extend(args.reason, tuple(args.exemption), until=args.until, days=args.days)
         case "comms-signoff":
-            return desk.comms_signoff(s, case, now, actor, args.by)
+            return CommsSignoff(by=args.by)
         case "respond":
-            return desk.respond(s, case, args.outcome, args.exemption, now, actor, sent_on=args.sent_on,
-                                late_reason=args.late_reason)
+            return Respond(args.outcome, tuple(args.exemption), sent_on=args.sent_on, late_reason=args.late_reason)
         case "transfer":
-            return desk.transfer(s, case, args.authority, args.contact, now, actor)
+            return Transfer(args.authority, args.contact)
         case "review-open":
-            return desk.review_open(s, case, now, actor)[1]
+            return ReviewOpen()
         case "review-close":
-            return desk.review_close(s, case, args.outcome, now, actor)
+            return ReviewClose(args.outcome)
         case "reopen":
-            return desk.reopen(s, case, now, actor)
+            return Reopen()
         case "note":
-            return desk.note(s, case, args.text, now, actor, ico=args.ico)
-    raise ActionRefused(f"unknown action {args.action}")
+            return Note(args.text, ico=args.ico)
+    raise Refused(f"unknown action {args.action}")
 
 
-def _draft(settings: Settings, case: Case, args: argparse.Namespace) -> int:
+def _draft(settings: Settings, case: Case, args: argparse.Namespace, renderer: Renderer) -> int:
     exemptions = [lookup(code) for code in args.exemption]
     context = case_context(case, settings)
     draft = build_draft(context, organisation_context(settings), outcome=args.outcome, exemptions=exemptions,
-                        regime="eir" if case.regime == "eir" else "foi")
-    args.out.mkdir(parents=True, exist_ok=True)
+                        regime=draft_regime(case.regime, exemptions, args.regime),
+                        renderer=renderer)
     stem = args.out / f"{case.reference}-response-draft"
-    docx = draft.write_docx(stem.with_suffix(".docx"))
-    stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        docx = draft.write_docx(stem.with_suffix(".docx"))
+        stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
+    except OSError as exc:
+        print(f"foi-intake: {case.reference}: the draft cannot be written to {args.out}: {exc.strerror}",
+              file=sys.stderr)
+        return EXIT_REFUSED
     print(f"{case.reference}: draft written to {docx} and {stem.with_suffix('.txt')}")
     return EXIT_OK
 

@@ -12,7 +12,7 @@ import pytest
 from responders.drafts import ANSWER_SLOT, Draft, build_draft
 from responders.exemptions import ALL, EIR, FOIA, Exemption, lookup
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_62355385b31a30de.txt"
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_62355385b31a30de.txt"
 
 # The five question lines of the seed response letter (public), verbatim.
 SEED_QUESTIONS = [

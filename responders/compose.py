@@ -12,6 +12,8 @@ from typing import Any
 
 from responders.render import Renderer
 
+__all__ = ["Composed", "compose", "reply_subject", "safe_header"]
+
 _PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
 _REF_TAG = re.compile(r"\s*\[[A-Z]+-\d{4}-\d+\]\s*")
 

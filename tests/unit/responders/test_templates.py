@@ -16,7 +16,7 @@ from responders.exemptions import lookup
 from responders.render import Renderer, longdate, longdatetime, money, plural, shortdate, strip_numbering, wrap
 
 LONDON = ZoneInfo("Europe/London")
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "responders" / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "responders" / "templates"
 SCRIPT = "<script>alert(1)</script>"
 
 ORG: dict[str, Any] = {
@@ -368,7 +368,7 @@ def test_filters() -> None:
 
 
 def test_reply_subject_never_stacks_our_reference_whatever_its_format() -> None:
-    from responders.notices import reply_subject
+    from responders.compose import reply_subject
 
     assert reply_subject("REQ/2027/7", "Re: [REQ/2027/7] Re: Parking") == "[REQ/2027/7] Re: Parking"
     assert reply_subject("FOI-2026-00042", "RE: [FOI-2026-00042] Waiting") == "[FOI-2026-00042] Re: Waiting"

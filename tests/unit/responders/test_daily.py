@@ -1,0 +1,60 @@
+"""The daily jobs: lapses, reminders, overdue alerts and the digest, each queued once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from intake.vocabulary import CaseStatus, NoticePurpose, Outcome
+from responders.desk import Clarify, Desk, Reopen, Respond
+from tests.unit.responders.conftest import NOW, NewCase, kinds, notices
+
+
+def on(day: int, month: int = 12, year: int = 2026) -> datetime:
+    return datetime(year, month, day, 8, 0, tzinfo=UTC)
+
+
+def test_a_running_case_is_reminded_then_alerted_once_each(desk: Desk, session: Session, new_case: NewCase) -> None:
+    case = new_case()
+    assert desk.daily(session, on(17, 11)) == {"lapsed": 0, "reminders": 0, "overdue": 0, "digest": 1}
+    assert desk.daily(session, on(9))["reminders"] == 1  # 5 working days or fewer left
+    assert desk.daily(session, on(9))["reminders"] == 0  # the same reminder is not queued twice
+    assert desk.daily(session, on(14))["reminders"] == 1  # and one more at 1 day left
+    assert desk.daily(session, on(17))["overdue"] == 1
+    assert desk.daily(session, on(18))["overdue"] == 0
+    assert kinds(session, case) == ["reminder", "reminder", "overdue"]
+    assert all(n.to_address == "dsp@example-icb.nhs.uk" for n in notices(session, case))
+
+
+def test_an_unanswered_clarification_lapses_and_closes(desk: Desk, session: Session, new_case: NewCase) -> None:
+    case = new_case()
+    desk.act(session, case, Clarify(ask="Which sites?"), NOW, "officer")
+    counts = desk.daily(session, NOW + timedelta(days=100))
+    assert counts["lapsed"] == 1 and case.status == CaseStatus.CLOSED and case.decision == "lapsed (clarification)"
+    assert kinds(session, case) == ["clarification", "lapse"]
+
+
+def test_the_digest_goes_once_a_day(desk: Desk, session: Session, new_case: NewCase) -> None:
+    new_case()
+    assert desk.daily(session, on(1))["digest"] == 1
+    assert desk.daily(session, on(1) + timedelta(hours=3))["digest"] == 0
+    assert desk.daily(session, on(2))["digest"] == 1
+    assert [n.kind for n in notices(session) if n.case_id is None] == [NoticePurpose.DIGEST] * 2
+
+
+def test_a_reopened_case_gets_its_reminders_and_overdue_alert(desk: Desk, session: Session,
+                                                              new_case: NewCase) -> None:
+    # The response went on 18 November; the requester shows a part was missed, and the case is reopened the
+    # next day. It is open again, and its clock runs: the daily job reminds the team and then alerts it.
+    case = new_case()
+    desk.act(session, case, Respond(Outcome.GRANTED), NOW + timedelta(days=2), "officer")
+    assert desk.daily(session, on(9))["reminders"] == 0  # answered: nothing to remind
+    desk.act(session, case, Reopen(), NOW + timedelta(days=3), "officer")
+    session.flush()
+    assert case.status == CaseStatus.OPEN
+    reminded = desk.daily(session, on(10))
+    alerted = desk.daily(session, on(21))
+    assert reminded["reminders"] == 1, desk.tools.clock(case, on(10).date())
+    assert alerted["overdue"] == 1, desk.tools.clock(case, on(21).date())
+    assert kinds(session, case) == ["reminder", "overdue"]
