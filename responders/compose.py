@@ -10,11 +10,13 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
+from classifier.lexicon import Lexicon
 from responders.render import Renderer
 
 __all__ = ["Composed", "compose", "reply_subject", "safe_header"]
 
-_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|aw|sv)\s*:\s*)+", re.I)
+# The classifier's own word lists, so a prefix it reads is one we strip ("Ateb:" too).
+_PREFIX = Lexicon().prefixes("reply_prefixes.txt", "forward_prefixes.txt", "other_subject_prefixes.txt")
 _REF_TAG = re.compile(r"\s*\[[A-Z]+-\d{4}-\d+\]\s*")
 
 

@@ -45,6 +45,7 @@ from intake.caselog.clock.steps import (
     StoppedRun,
 )
 from intake.vocabulary import EventType
+from intake.vocabulary import plural as counted
 
 __all__ = [
     "PAUSE_TEXT",
@@ -71,7 +72,7 @@ _LAPSE_TEXT = {
 
 
 def plural(n: int, word: str = "working day") -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    return counted(n, word)  # the clock's unit, unless it says otherwise
 
 
 def lapse_text(cause: str, months: int) -> str:
