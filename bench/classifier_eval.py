@@ -85,7 +85,7 @@ def section(title: str) -> list[str]:
     return ["", title, "-" * len(title)]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--model", metavar="NAME",
@@ -95,9 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--public", action="store_true",
                     help="also show the public corpus's confusion matrix (and mistakes, with --mistakes)")
     ap.add_argument("-n", type=int, default=500, help="synthetic messages for the throughput run")
-    args = ap.parse_args(argv)
+    return ap
 
-    model = None if args.blank else (args.model or default_model())
+
+def _classifier(model: str | None) -> tuple[SupportsClassify, list[str]]:
+    """The classifier to measure, and the heading lines that say which one it really is."""
     note = ""
     if model is not None and not supports_model():
         note = f"  (asked for {model}, but Classifier() takes no model= yet: measured its own pipeline)"
@@ -105,14 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         classifier = build_classifier(model)
     batched = "classify_many" if hasattr(classifier, "classify_many") else "classify() loop"
-
     loaded = getattr(classifier, "model_name", None)
     if model is not None and not note and hasattr(classifier, "model_name") and loaded is None:
         note = f"  (asked for {model}, but the Classifier loaded no model: measured rules only)"
     shown = f"{model} ({loaded})" if loaded and loaded != model else (model or "blank English")
-    out = [f"Classifier evaluation — model: {shown}; {batched}"]
-    if note:
-        out.append(note)
+    return classifier, [f"Classifier evaluation — model: {shown}; {batched}", *([note] if note else [])]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    classifier, out = _classifier(None if args.blank else (args.model or default_model()))
+    batched = "classify_many" if hasattr(classifier, "classify_many") else "classify() loop"
 
     corpus = evaluate(classifier, load_corpus(CORPUS_DIR))
     out += section(f"Our corpus: {CORPUS_DIR} ({corpus.examples} messages)")
