@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 RULES: tuple[type[Rule], ...] = tuple(REGISTRY[row.rule] for row in load_chain(DEFAULT_CHAIN))
 
 
-def reference_pattern(reference_format: str) -> re.Pattern[str]:
-    """A regex for references in the configured format: FOI-{year}-{seq:05d} → FOI-\\d{4}-\\d{5}."""
+def reference_pattern(*reference_formats: str) -> re.Pattern[str]:
+    """A regex for references in any configured format: FOI-{year}-{seq:05d} → FOI-\\d{4}-\\d{5}."""
+    return re.compile("|".join(_one_format(f) for f in reference_formats), re.I)
+
+
+def _one_format(reference_format: str) -> str:
     parts = re.split(r"(\{year\}|\{seq(?::0?(\d+)d)?\})", reference_format)
     out, i = [], 0
     while i < len(parts):
@@ -50,7 +54,7 @@ def reference_pattern(reference_format: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(part))
             i += 1
-    return re.compile(r"(?<![\w-])" + "".join(out) + r"(?![\w])", re.I)
+    return r"(?<![\w-])" + "".join(out) + r"(?![\w])"
 
 
 def load_model(name: str | None) -> Language | None:
@@ -68,7 +72,8 @@ def build_classifier(settings: Settings) -> Classifier:
     org = settings.organisation
     return Classifier(own_addresses=(org.foi_address,), lexicon_dir=settings.classifier.lexicon_dir,
                       model=settings.classifier.model, staff_domains=org.staff_domains,
-                      reference_format=org.reference_format, chain=settings.classifier.chain)
+                      reference_formats=(org.reference_format, org.sar_reference_format),
+                      chain=settings.classifier.chain)
 
 
 class Classifier:
@@ -76,7 +81,8 @@ class Classifier:
 
     def __init__(self, own_addresses: tuple[str, ...] = (), lexicon_dir: Path | None = None,
                  model: str | None = None, staff_domains: tuple[str, ...] = (),
-                 reference_format: str = "FOI-{year}-{seq:05d}", chain: Path | None = None) -> None:
+                 reference_formats: tuple[str, ...] = ("FOI-{year}-{seq:05d}", "SAR-{year}-{seq:05d}"),
+                 chain: Path | None = None) -> None:
         chain_file = chain or DEFAULT_CHAIN
         self.chain: tuple[Row, ...] = load_chain(chain_file)
         self.nlp = build_pipeline(self.chain, lexicon_dir, chain_file.name)
@@ -87,7 +93,7 @@ class Classifier:
         own = tuple(a.lower() for a in own_addresses)
         domains = staff_domains or tuple(sorted({a.rsplit("@", 1)[-1] for a in own}))
         self.context = Context(own_addresses=own, staff_domains=domains,
-                               reference=reference_pattern(reference_format), entities=self._find_entities)
+                               reference=reference_pattern(*reference_formats), entities=self._find_entities)
 
     @property
     def model_name(self) -> str | None:

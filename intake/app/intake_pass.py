@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
-from intake.caselog import Case, Message, Notice, add_event, next_reference, utcnow
+from intake.caselog import Case, Message, Notice, add_event, allocate_reference, utcnow
 from intake.caselog.store import StoreCounts, fetch_and_store
 from intake.mailbox import (
     TRANSIENT_ERRORS,
@@ -235,8 +235,8 @@ class Intake:
         initial = self._initial_received(msg, triage)
         received_local = msg.arrived_at.astimezone(self.tz).date()
         case = Case(
-            reference=next_reference(s, self.settings.organisation.reference_format,
-                                     initial.astimezone(self.tz).date()),
+            reference=allocate_reference(s, self.settings.organisation, triage.regime,
+                                         initial.astimezone(self.tz).date()),
             kind=triage.kind, regime=triage.regime, flags=triage.flags,
             initial_received_at=initial, received_at=msg.arrived_at,
             requester_name=triage.name,

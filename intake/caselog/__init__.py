@@ -19,11 +19,20 @@ from intake.caselog.models import (
     UTCDateTime,
     utcnow,
 )
-from intake.caselog.records import StatusMismatch, add_event, derived_status, find_case, next_reference
+from intake.caselog.records import (
+    SAR_SERIES,
+    StatusMismatch,
+    add_event,
+    allocate_reference,
+    derived_status,
+    find_case,
+    next_reference,
+)
 from intake.vocabulary import MessageStatus, NoticeStatus
 
 __all__ = [
     "MIGRATIONS",
+    "SAR_SERIES",
     "Base",
     "Case",
     "CaseEvent",
@@ -37,6 +46,7 @@ __all__ = [
     "UTCDateTime",
     "add_event",
     "alembic_config",
+    "allocate_reference",
     "create_schema",
     "derived_status",
     "find_case",

@@ -8,11 +8,15 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from config.settings import Organisation
 from intake.caselog.models import Case, CaseEvent, ReferenceCounter
 from intake.errors import FoiIntakeError
-from intake.vocabulary import EventType, status_after
+from intake.vocabulary import EventType, Regime, status_after
 
-__all__ = ["StatusMismatch", "add_event", "derived_status", "find_case", "next_reference"]
+SAR_SERIES = "sar"
+
+__all__ = ["SAR_SERIES", "StatusMismatch", "add_event", "allocate_reference", "derived_status", "find_case",
+           "next_reference"]
 
 
 class StatusMismatch(FoiIntakeError):
@@ -27,6 +31,13 @@ def next_reference(session: Session, fmt: str, received: date, series: str = "")
         session.add(counter)
     counter.last += 1
     return fmt.format(year=received.year, seq=counter.last)
+
+
+def allocate_reference(session: Session, org: Organisation, regime: str | None, received: date) -> str:
+    """A new case's reference: subject access requests are numbered apart (UK GDPR Art 15; policy 24.2)."""
+    if regime == Regime.SAR:
+        return next_reference(session, org.sar_reference_format, received, series=SAR_SERIES)
+    return next_reference(session, org.reference_format, received)
 
 
 def derived_status(case: Case) -> str:

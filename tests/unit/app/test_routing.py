@@ -127,3 +127,12 @@ def test_a_message_the_classifier_chokes_on_is_set_aside_and_the_rest_go_on(app:
     assert by_subject["Poison"].status == MessageStatus.NEEDS_PERSON
     assert by_subject["Poison"].problem == "internal error: RuntimeError"
     assert len(report.cases_opened) == 1
+
+
+def test_a_subject_access_request_is_numbered_apart_from_foi_requests(app: App) -> None:
+    deliver(app, "Waiting times", valid_request)
+    deliver(app, "My records", lambda p: Triage(kind=MessageKind.FOI_REQUEST, regime="sar", name="Priya Natarajan",
+                                                 address=p.from_address, valid=True, subject_access=True))
+    deliver(app, "Agency spend", valid_request)
+    app.intake.poll_once()
+    assert sorted(c.reference for c in cases(app)) == ["FOI-2026-00001", "FOI-2026-00002", "SAR-2026-00001"]

@@ -1,0 +1,32 @@
+"""Settings a deployment gets wrong are refused at start, naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config.settings import ConfigError, parse
+
+
+def minimal(**organisation: Any) -> dict[str, Any]:
+    return {"organisation": {"name": "NHS Example", "foi_address": "foi@example.nhs.uk",
+                             "dsp_address": "dsp@example.nhs.uk", "comms_address": "comms@example.nhs.uk",
+                             **organisation},
+            "mailbox": {"kind": "maildir", "path": "mail"}, "smtp": {"kind": "file", "path": "out"}}
+
+
+def test_subject_access_references_default_to_their_own_series(tmp_path: Path) -> None:
+    org = parse(minimal(), tmp_path).organisation
+    assert (org.reference_format, org.sar_reference_format) == ("FOI-{year}-{seq:05d}", "SAR-{year}-{seq:05d}")
+
+
+@pytest.mark.parametrize(("organisation", "message"), [
+    ({"sar_reference_format": "FOI-{year}-{seq:05d}"}, "organisation.sar_reference_format: must differ"),
+    ({"sar_reference_format": "SAR-{yr}"}, "organisation.sar_reference_format: may use only {year} and {seq}"),
+])
+def test_a_reference_format_that_would_collide_or_fail_is_refused(tmp_path: Path, organisation: dict[str, str],
+                                                                  message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("{", r"\{").replace("}", r"\}")):
+        parse(minimal(**organisation), tmp_path)
