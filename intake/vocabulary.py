@@ -13,7 +13,9 @@ from enum import StrEnum
 __all__ = [
     "CASE_KINDS",
     "LIVE_STATUSES",
+    "ORAL_METHODS",
     "SILENT_KINDS",
+    "WRITTEN_ONLY_REGIMES",
     "CaseStatus",
     "ClarificationRestart",
     "EventType",
@@ -23,6 +25,7 @@ __all__ = [
     "NoticeStatus",
     "Outcome",
     "Regime",
+    "RequestMethod",
     "ReviewOutcome",
     "plural",
     "status_after",
@@ -61,6 +64,22 @@ class ClarificationRestart(StrEnum):
 
     AFRESH = "afresh"
     RESUME = "resume"
+
+
+class RequestMethod(StrEnum):
+    """How a request reached the body (policy 7.5 records it)."""
+
+    EMAIL = "email"
+    POST = "post"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    HAND_DELIVERED = "hand_delivered"  # a letter handed in at reception
+    SCANNED = "scanned"  # a letter scanned in, e.g. one too large to fetch from the mailbox
+
+
+# FOIA s.8(1)(a): an FOI request is made in writing; EIR (reg 5) and subject access requests may be oral.
+ORAL_METHODS = frozenset({RequestMethod.PHONE, RequestMethod.IN_PERSON})
+WRITTEN_ONLY_REGIMES = frozenset({Regime.FOI, Regime.FOI_EIR})
 
 
 class MessageStatus(StrEnum):
@@ -116,6 +135,8 @@ class EventType(StrEnum):
     NOTICE_QUEUED = "notice_queued"
     NOTICE_SUPPRESSED = "notice_suppressed"
     NOTICE_BOUNCED = "notice_bounced"
+    RECLASSIFIED = "reclassified"  # a person corrected the kind, regime or flags
+    PROMOTED = "promoted"  # a person made a message the bot set aside part of this case
 
 
 class NoticePurpose(StrEnum):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from intake.errors import FoiIntakeError
+
 __all__ = ["ActionRefused", "DraftRefused", "Refused", "UnknownExemption"]
 
 
-class Refused(Exception):
+class Refused(FoiIntakeError):
     """A person asked for something the rules do not allow (yet); the message says what is needed."""
 
     def __str__(self) -> str:

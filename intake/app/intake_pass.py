@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
-from intake.caselog import Case, Message, Notice, add_event, allocate_reference, utcnow
+from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.store import StoreCounts, fetch_and_store
 from intake.mailbox import (
     TRANSIENT_ERRORS,
@@ -175,7 +175,7 @@ class Intake:
         answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
                       and triage.kind == MessageKind.FOI_REQUEST)
         if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
-            self._attach(s, msg, linked, triage, report)
+            self.attach(s, msg, linked, triage, report)
             return
         if triage.kind == MessageKind.CLARIFICATION_REPLY:
             self._needs_person(msg, "a reply to a case we cannot find", report)
@@ -183,7 +183,7 @@ class Intake:
         if triage.kind not in CASE_KINDS:
             msg.status = MessageStatus.PROCESSED  # routine business: general enquiries queue
             return
-        self._open_case(s, msg, parsed, triage, linked, report)
+        self.open_case(s, msg, parsed, triage, linked, report)
 
     def _record_bounce(self, s: Session, msg: Message) -> None:
         """A bounce of one of our notices goes on its case: the requester's address may not work."""
@@ -208,7 +208,7 @@ class Intake:
         """The case a message belongs to: our reference, else a reply to one of our notices, else
         (for a clarification) the same sender's case that is waiting for one."""
         if triage.reference:
-            case = s.scalar(select(Case).where(Case.reference == triage.reference))
+            case = find_case(s, triage.reference)
             if case is not None:
                 return case
         ids = [*parsed.in_reply_to, *parsed.references]
@@ -222,16 +222,16 @@ class Intake:
                             .order_by(Case.id.desc()).limit(1))
         return None
 
-    def _attach(self, s: Session, msg: Message, case: Case, triage: Triage,
-                report: PollReport) -> None:
+    def attach(self, s: Session, msg: Message, case: Case, triage: Triage,
+               report: PollReport) -> None:
         msg.case, msg.status = case, MessageStatus.PROCESSED
         s.flush()
         event = self.desk.reply_received(s, case, msg, triage, utcnow())
         report.attached += 1
         log.info("message %s attached to %s as %s", msg.id, case.reference, event)
 
-    def _open_case(self, s: Session, msg: Message, parsed: ParsedMessage, triage: Triage,
-                   linked: Case | None, report: PollReport) -> None:
+    def open_case(self, s: Session, msg: Message, parsed: ParsedMessage, triage: Triage,
+                  linked: Case | None, report: PollReport) -> Case:
         initial = self._initial_received(msg, triage)
         received_local = msg.arrived_at.astimezone(self.tz).date()
         case = Case(
@@ -257,6 +257,7 @@ class Intake:
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
         report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        return case
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

@@ -99,6 +99,8 @@ class Case(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), unique=True)
+    # The number a person's correction replaced (FOI-… to SAR-…): replies quoting it still find the case.
+    former_reference: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(32), default=CaseStatus.OPEN, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     regime: Mapped[str | None] = mapped_column(String(16))

@@ -55,7 +55,9 @@ def add_event(session: Session, case: Case, type_: EventType, at: datetime,
 
 
 def find_case(session: Session, reference: str) -> Case | None:
-    return session.scalar(select(Case).where(Case.reference == reference))
+    """The case with this reference, or the one a correction renumbered from it."""
+    return (session.scalar(select(Case).where(Case.reference == reference))
+            or session.scalar(select(Case).where(Case.former_reference == reference)))
 
 
 @event.listens_for(Session, "before_flush")

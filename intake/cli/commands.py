@@ -24,6 +24,7 @@ from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, 
 from intake.app import build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.views import case_json
+from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     show = csub.add_parser("show")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
+    corrections_cli.add_case_open_parser(csub)
     classify = sub.add_parser("classify", help="classify .eml files and print each Triage (no case log)")
     classify.add_argument("files", nargs="+", metavar="FILE.eml")
     classify.add_argument("--json", action="store_true", help="one JSON object per file, in a list")
@@ -65,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
+    corrections_cli.add_corpus_parser(sub)
     return p
 
 # What a person reads before the message, and the exit code, for each of our errors (first match wins).
@@ -101,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status"})
+READ_ONLY = frozenset({"cases", "report", "status", "corpus"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -125,6 +128,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
+    if args.cases_command == "open":
+        return corrections_cli.run_case_open(settings, args)
     app = open_existing(settings)
     with app.sessions() as s:
         if args.cases_command == "list":
@@ -210,7 +215,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
             "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
-            "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages}
+            "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
+            "corpus": corrections_cli.run_corpus}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from config.settings import Settings
 from intake.app import open_existing
 from intake.caselog import Case, find_case, utcnow
+from intake.cli import corrections as corrections_cli
 from intake.vocabulary import Outcome, Regime, ReviewOutcome
 from responders.desk import (
     Action,
@@ -77,6 +78,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     acts.add_parser("review-close", help="decide an internal review").add_argument(
         "--outcome", required=True, choices=list(ReviewOutcome))
     acts.add_parser("reopen", help="reopen a responded or closed case")
+    corrections_cli.add_reclassify_parser(acts)
     note = acts.add_parser("note", help="add a note to the audit trail")
     note.add_argument("text")
     note.add_argument("--ico", action="store_true", help="it records a communication from the ICO (policy 31.2)")
@@ -146,6 +148,8 @@ def _action(args: argparse.Namespace) -> Action:
             return Reopen()
         case "note":
             return Note(args.text, ico=args.ico)
+        case "reclassify":
+            return corrections_cli.reclassify_action(args)
     raise Refused(f"unknown action {args.action}")
 
 

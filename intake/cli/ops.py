@@ -15,6 +15,7 @@ import responders
 from config.settings import Settings
 from intake.app import build, open_existing
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
+from intake.cli import corrections as corrections_cli
 from responders.outbox import connect
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -38,6 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     export.add_argument("file", type=Path)
     msub.add_parser("reprocess", help="classify a needs-a-person message again at the next poll").add_argument(
         "id", type=int)
+    corrections_cli.add_promote_parser(msub)
 
 
 def run_check(settings: Settings, args: argparse.Namespace) -> int:
@@ -143,6 +145,8 @@ def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_messages(settings: Settings, args: argparse.Namespace) -> int:
+    if args.messages_command == "promote":
+        return corrections_cli.run_promote(settings, args)
     app = open_existing(settings)
     try:
         with app.sessions() as s:

@@ -19,6 +19,7 @@ from intake.vocabulary import EventType
 from responders.desk.arrivals import ACK_REGIMES, case_opened, reply_received
 from responders.desk.base import Action, DeskTools, Done
 from responders.desk.clock_actions import MISSING_PARTS, Clarify, Extend, Fee, FeePaid, missing_context
+from responders.desk.corrections import Reclassify
 from responders.desk.daily import daily
 from responders.desk.decisions import CommsSignoff, Note, Reopen, Respond, ReviewClose, ReviewOpen, Transfer
 from responders.errors import ActionRefused
@@ -39,6 +40,7 @@ __all__ = [
     "Fee",
     "FeePaid",
     "Note",
+    "Reclassify",
     "Reopen",
     "Respond",
     "ReviewClose",
@@ -48,7 +50,8 @@ __all__ = [
 ]
 
 ACTIONS: dict[str, type[Action]] = {a.name: a for a in (
-    Clarify, Fee, FeePaid, Extend, CommsSignoff, Respond, Transfer, ReviewOpen, ReviewClose, Reopen, Note)}
+    Clarify, Fee, FeePaid, Extend, CommsSignoff, Respond, Transfer, ReviewOpen, ReviewClose, Reopen, Note,
+    Reclassify)}
 
 
 class Desk:
