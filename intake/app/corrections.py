@@ -4,7 +4,6 @@ correction kept as a labelled example the classifier can be measured and improve
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from intake.app.intake_pass import Intake, PollReport
 from intake.caselog import Case, CaseEvent, Message, add_event, allocate_reference, find_case
 from intake.caselog.clock import local_date
 from intake.mailbox import ParsedMessage, ParseError, parse
+from intake.private import private_dir, write_private
 from intake.vocabulary import (
     CASE_KINDS,
     ORAL_METHODS,
@@ -132,7 +132,7 @@ _CORRECTIONS = (EventType.RECLASSIFIED, EventType.PROMOTED)
 def export_corrections(s: Session, directory: Path) -> int:
     """Write each corrected message (.eml) and its corrected labels (labels.json, the test corpus's schema)
     into `directory`, owner-only: they hold personal data. Returns how many were written."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(directory)
     labels: dict[str, dict[str, Any]] = {}
     cases = s.scalars(select(Case).where(Case.id.in_(
         select(CaseEvent.case_id).where(CaseEvent.type.in_(_CORRECTIONS)))).order_by(Case.id))
@@ -141,9 +141,9 @@ def export_corrections(s: Session, directory: Path) -> int:
         if msg is None or not msg.raw_is_complete:
             continue
         name = f"{case.reference}-{msg.id}.eml"
-        _write_private(directory / name, msg.raw)
+        write_private(directory / name, msg.raw)
         labels[name] = _labels(case)
-    _write_private(directory / "labels.json", json.dumps(labels, indent=2, sort_keys=True).encode() + b"\n")
+    write_private(directory / "labels.json", json.dumps(labels, indent=2, sort_keys=True).encode() + b"\n")
     return len(labels)
 
 
@@ -157,11 +157,4 @@ def _labels(case: Case) -> dict[str, Any]:
             "forwarded": "forwarded" in case.flags, "original_received": None,
             "questions": len(case.questions), "reference": None,
             "notes": "corrected by a person: " + "; ".join(w for w in why if w)}
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT: make sure
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from config.settings import Settings
 from intake.app.intake_pass import Intake, PollReport
 from intake.caselog import create_schema, has_case_log, make_engine, session_factory
 from intake.errors import FoiIntakeError
+from intake.private import touch_private
 from responders.outbox import FlushReport, Outbox
 
 
@@ -49,7 +49,7 @@ def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> 
     if not create:
         _require_case_log(url)
     elif url.get_backend_name() == "sqlite" and url.database:
-        _create_private_file(Path(url.database))
+        touch_private(Path(url.database))  # the case log holds personal data: owner-only from the start
     engine = make_engine(settings.database.url)
     if not create and not has_case_log(engine):
         raise NotInitialised(f"no case log in {url.render_as_string(hide_password=True)}: "
@@ -78,8 +78,3 @@ def _require_case_log(url: URL) -> None:
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
         raise NotInitialised(f"no case log at {url.database}: restore it, or run foi-intake init")
 
-
-def _create_private_file(path: Path) -> None:
-    # The case log holds personal data: owner-only from the moment it exists (directory too).
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

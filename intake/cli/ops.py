@@ -16,6 +16,7 @@ from config.settings import Settings
 from intake.app import build, open_existing
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
 from intake.cli import corrections as corrections_cli
+from intake.private import write_private
 from responders.outbox import connect
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -161,8 +162,7 @@ def run_messages(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"foi-intake: no message {args.id}", file=sys.stderr)
                 return EXIT_FAILURE
             if args.messages_command == "export":
-                args.file.write_bytes(message.raw)
-                args.file.chmod(0o600)  # personal data: readable by its owner only
+                write_private(args.file, message.raw)  # personal data: readable by its owner only
                 note = "" if message.raw_is_complete else " (headers only: the full message is on the server)"
                 print(f"message {message.id} written to {args.file}{note}")
                 return EXIT_OK
