@@ -100,6 +100,8 @@ def make_app(settings: Settings) -> Iterator[Any]:
     apps: list[App] = []
 
     def _make(s: Settings | None = None) -> App:
+        for earlier in apps:  # the earlier "process" has finished its pass: its lease on the mailbox is free
+            earlier.lease.release()
         app = build(s or settings, create=True)
         apps.append(app)
         return app

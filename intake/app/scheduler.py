@@ -29,6 +29,9 @@ def run_forever(app: App) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    if not _wait_for_lease(app, stop):
+        app.close()
+        return 0
 
     def poll() -> None:
         try:
@@ -54,6 +57,20 @@ def run_forever(app: App) -> int:
     app.close()
     log.info("stopped cleanly")
     return 0
+
+
+def _wait_for_lease(app: App, stop: threading.Event) -> bool:
+    """Stand by while another worker serves this mailbox; True once this process holds the lease."""
+    waiting = False
+    while not app.lease.acquire():
+        if not waiting:
+            log.warning("%s is served by %s: standing by until it stops", app.intake.source.key, app.lease.holder())
+            waiting = True
+        if stop.wait(app.settings.schedule.poll_seconds):
+            return False
+    if waiting:
+        log.info("took over %s", app.intake.source.key)
+    return True
 
 
 def _now() -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,10 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from intake.app.intake_pass import Intake, PollReport
+from intake.app.lease import Lease
 from intake.caselog import create_schema, has_case_log, make_engine, session_factory
 from intake.errors import FoiIntakeError
 from intake.private import touch_private
 from responders.outbox import FlushReport, Outbox
+
+__all__ = ["App", "NotInitialised", "build", "open_existing"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -23,8 +29,11 @@ class App:
     sessions: sessionmaker[Session]
     intake: Intake
     outbox: Outbox
+    lease: Lease
 
     def poll_and_flush(self) -> tuple[PollReport, FlushReport]:
+        """One pass and a flush, under the mailbox's lease (LeaseHeld if another worker serves it)."""
+        self.lease.require()
         report = self.intake.poll_once()
         return report, self.outbox.flush()
 
@@ -33,13 +42,19 @@ class App:
         with self.sessions() as s:
             counts = self.intake.desk.daily(s, datetime.now(UTC))
             s.commit()
-        return counts, self.outbox.flush()
+        return counts, self.send()
+
+    def send(self) -> FlushReport:
+        """Flush the outbox if this process holds the lease; else the worker that holds it sends them."""
+        if not self.lease.acquire():
+            log.info("notices queued; %s sends them", self.lease.holder())
+            return FlushReport()
+        return self.outbox.flush()
 
     def close(self) -> None:
         self.intake.source.close()
+        self.lease.release()
 
-
-__all__ = ["App", "NotInitialised", "build", "open_existing"]
 
 
 def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> App:
@@ -60,8 +75,8 @@ def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> 
     intake = Intake(settings, sessions)
     sent = settings.responders.sent_folder
     archive = (lambda raw: intake.source.append(sent, raw)) if sent else None
-    return App(settings, sessions, intake, Outbox(settings.smtp, sessions, settings.organisation.foi_address,
-                                                  archive=archive))
+    outbox = Outbox(settings.smtp, sessions, settings.organisation.foi_address, archive=archive)
+    return App(settings, sessions, intake, outbox, Lease(engine, intake.source.key))
 
 
 def open_existing(settings: Settings) -> App:

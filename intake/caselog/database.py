@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,9 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+# Alembic narrates every connection at INFO; an upgrade that does nothing is not news at 3 a.m.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 __all__ = ["MIGRATIONS", "alembic_config", "create_schema", "has_case_log", "make_engine", "session_factory"]
 
