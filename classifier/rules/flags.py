@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from classifier.environment import environmental_questions, preamble
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule, first_match
@@ -155,9 +156,8 @@ class RegimeRule(Rule):
         if triage.subject_access and triage.kind == K.FOI_REQUEST:
             regime, evidence = Regime.SAR, "own personal data"
         elif triage.eir:
-            env = self.lexicon.regex("environmental_terms.txt")
-            other = [q for q in triage.questions if not env.search(q)]
-            regime = Regime.FOI_EIR if triage.questions and other else Regime.EIR
+            env = environmental_questions(self.lexicon, triage.questions, preamble(letter.text, triage.questions))
+            regime = Regime.FOI_EIR if triage.questions and not all(env) else Regime.EIR
             evidence = "environmental and other questions" if regime == Regime.FOI_EIR else "environmental information"
         else:
             cites = self.lexicon.compiled("cites_foi").search(letter.text)
