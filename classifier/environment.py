@@ -21,8 +21,10 @@ def preamble(text: str, questions: Sequence[str]) -> str:
     """The letter before its first question: what the request is about."""
     if not questions:
         return ""
-    at = text.find(questions[0][:40])
-    return text[:at] if at > 0 else ""
+    # The question may have been joined from wrapped lines: match its first words across any whitespace.
+    first = r"\s+".join(map(re.escape, questions[0].split()[:6]))
+    at = re.search(first, text) if first else None
+    return text[:at.start()] if at else ""
 
 
 def _names_environment(lexicon: Lexicon, text: str) -> bool:

@@ -12,7 +12,7 @@ from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
 from intake.vocabulary import MessageKind, Regime
 
-__all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "negated_before",
+__all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "list_items", "negated_before",
            "without_signature"]
 
 K = MessageKind
@@ -105,7 +105,7 @@ class MediaRequest(Rule):
         return self.miss(f"no news domain or journalist's title (sender domain {domain})")
 
 
-def _items(pattern: re.Pattern[str], text: str) -> list[str]:
+def list_items(pattern: re.Pattern[str], text: str) -> list[str]:
     out: list[str] = []
     starts = {m.start(): m.group(1) for m in pattern.finditer(text)}
     offset = 0
@@ -136,7 +136,7 @@ class Questions(Rule):
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         for key, label in (("numbered_item", "numbered"), ("bullet_item", "bulleted"), ("lettered_item", "lettered")):
-            items = _items(self.lexicon.compiled(key), letter.text)
+            items = list_items(self.lexicon.compiled(key), letter.text)
             if len(items) >= 2 or (items and label == "numbered"):
                 return self.hit(f"{len(items)} {label} questions", items[0], questions=[q[:500] for q in items[:40]])
         return self.miss("no numbered, bulleted or lettered list")
