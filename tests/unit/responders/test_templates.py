@@ -379,3 +379,18 @@ def test_reply_subject_never_stacks_our_reference_whatever_its_format() -> None:
 
     assert reply_subject("REQ/2027/7", "Re: [REQ/2027/7] Re: Parking") == "[REQ/2027/7] Re: Parking"
     assert reply_subject("FOI-2026-00042", "RE: [FOI-2026-00042] Waiting") == "[FOI-2026-00042] Re: Waiting"
+
+
+def test_a_welsh_request_is_told_in_welsh_that_the_reply_will_be_in_welsh(renderer: Renderer) -> None:
+    for welsh, plain in zip(render(renderer, "acknowledgement", case={"welsh": True}),
+                            render(renderer, "acknowledgement"), strict=True):
+        assert "yn Gymraeg" in welsh and "response to you in Welsh" in flat(welsh) and "Gymraeg" not in plain
+    digest = {"new_by_queue": {"new": [row(welsh=True)]}, "due_soon": [row("FOI-2026-00044")]}
+    assert all(part.count("[reply in Welsh]") == 1 for part in render(renderer, "digest", **digest))
+
+
+def test_a_review_acknowledgement_without_the_original_reference_asks_for_it(renderer: Renderer) -> None:
+    named, _ = render(renderer, "review_acknowledgement")
+    assert "our response to your request FOI-2026-00001" in flat(named) and "please reply with it" not in named
+    for part in render(renderer, "review_acknowledgement", original_reference=None):
+        assert "If you have our reference for your original request, please reply with it" in flat(part)
