@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule
-from classifier.rules.flags import list_items, without_signature
+from classifier.rules.flags import listed_questions, without_signature
 from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
 from intake.vocabulary import MessageKind
@@ -50,14 +50,6 @@ def prose_questions(lexicon: Lexicon, text: str) -> list[str]:
     return found[:_MAX_QUESTIONS]
 
 
-def _listed(lexicon: Lexicon, text: str) -> list[str]:
-    for key in ("numbered_item", "bullet_item", "lettered_item"):
-        items = list_items(lexicon.compiled(key), text)
-        if len(items) >= 2 or (items and key == "numbered_item"):
-            return [q[:_MAX_CHARS] for q in items[:_MAX_QUESTIONS]]
-    return []
-
-
 def one_language(lexicon: Lexicon, questions: Sequence[str]) -> list[str]:
     """A bilingual request's questions once: the English when both are there, the Welsh when only Welsh is."""
     english = [q for q in questions if not is_welsh(lexicon, q)]
@@ -81,7 +73,7 @@ class Asked(Rule):
         prose = one_language(self.lexicon, prose_questions(self.lexicon, letter.text))
         if len(letter.text.split()) < _SHORT_LETTER_WORDS or not prose:
             for attached in msg.attachment_texts:
-                found = _listed(self.lexicon, attached) or prose_questions(self.lexicon, attached)
+                found = listed_questions(self.lexicon, attached)[1] or prose_questions(self.lexicon, attached)
                 if found:
                     return self.hit("asked in an attachment", found[0], questions=one_language(self.lexicon, found))
         if prose:

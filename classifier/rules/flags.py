@@ -12,8 +12,8 @@ from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
 from intake.vocabulary import MessageKind, Regime
 
-__all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "list_items", "negated_before",
-           "without_signature"]
+__all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "list_items",
+           "listed_questions", "negated_before", "without_signature"]
 
 K = MessageKind
 _REQUEST_LIKE = frozenset({K.FOI_REQUEST, K.REUSE_REQUEST})
@@ -128,6 +128,15 @@ def list_items(pattern: re.Pattern[str], text: str) -> list[str]:
     return out
 
 
+def listed_questions(lexicon: Lexicon, text: str) -> tuple[str, list[str]]:
+    """The first numbered, bulleted or lettered list of `text` (one numbered item is a list), and its kind."""
+    for key, label in (("numbered_item", "numbered"), ("bullet_item", "bulleted"), ("lettered_item", "lettered")):
+        items = list_items(lexicon.compiled(key), text)
+        if len(items) >= 2 or (items and label == "numbered"):
+            return label, [q[:500] for q in items[:40]]
+    return "", []
+
+
 class Questions(Rule):
     name = "questions"
     description = "The numbered or bulleted questions of a request, restated one by one in the response (policy 7.5)."
@@ -135,10 +144,9 @@ class Questions(Rule):
     writes = ("questions",)
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
-        for key, label in (("numbered_item", "numbered"), ("bullet_item", "bulleted"), ("lettered_item", "lettered")):
-            items = list_items(self.lexicon.compiled(key), letter.text)
-            if len(items) >= 2 or (items and label == "numbered"):
-                return self.hit(f"{len(items)} {label} questions", items[0], questions=[q[:500] for q in items[:40]])
+        label, items = listed_questions(self.lexicon, letter.text)
+        if items:
+            return self.hit(f"{len(items)} {label} questions", items[0], questions=items)
         return self.miss("no numbered, bulleted or lettered list")
 
 
