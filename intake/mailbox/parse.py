@@ -144,6 +144,14 @@ def _label_enclosed(mp: mailparser.MailParser, text: str) -> str:
     return text
 
 
+def _attachment_texts(mp: mailparser.MailParser) -> tuple[str, ...]:
+    try:
+        return attachment_texts(mp.message)
+    except Exception as exc:  # odd MIME in an attachment never stops the message; a person reads the file
+        log.info("attachments not read: %s", type(exc).__name__)
+        return ()
+
+
 def parse(raw: bytes) -> ParsedMessage:
     """Parse one message; raises ParseError when there is nothing usable to classify."""
     try:
@@ -187,6 +195,6 @@ def parse(raw: bytes) -> ParsedMessage:
         text=text,
         html_only=not plain and bool(html_part),
         attachments=tuple(fix_text(a.get("filename") or "") for a in mp.attachments),
-        attachment_texts=attachment_texts(mp.message),
+        attachment_texts=_attachment_texts(mp),
         defects=tuple(str(d) for d in (mp.defects_categories or [])),
     )
