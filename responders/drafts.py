@@ -243,6 +243,7 @@ def build_draft(case: Mapping[str, Any], org: Mapping[str, Any], *, outcome: str
         "reference": reference, "org_name": org_name, "foi_address": foi_address, "outcome": outcome,
         "eir": regime == Regime.EIR, "mixed": regime == Regime.FOI_EIR,
         "parts": _parts(questions, outcome, used) if regime == Regime.FOI_EIR else [],
+        "welsh": bool(_get(case, "welsh", False)) or "welsh" in (_get(case, "flags", ()) or ()),
         "requester": _get(case, "requester_name", ""), "on": on,
         "received": received if isinstance(received, date) else None,
         "signature": str(_get(org, "signature", "") or "Freedom of Information Officer"),

@@ -86,3 +86,16 @@ def test_a_request_entirely_in_welsh_keeps_its_welsh_questions(clf: Classifier) 
 ])
 def test_a_welsh_greeting_or_the_word_welsh_is_not_a_welsh_request(clf: Classifier, body: str) -> None:
     assert not triage(clf, request(body=body)).welsh
+
+
+def test_the_acknowledgement_restates_a_request_sent_as_an_attachment(clf: Classifier) -> None:
+    from responders.render import Renderer
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Gordon Ferrier <gordon@example.org>", FOI, "FW: FOI request"
+    msg.set_content("Please see attached.\n\nGordon Ferrier\n")
+    msg.add_attachment(b"Please tell me how many patients are registered at Fenwick Road.\n",
+                       maintype="text", subtype="plain", filename="request.txt")
+    t = triage(clf, msg.as_bytes(policy=SMTP))
+    text = Renderer().env.get_template("_asked.txt.j2").render(case={"questions": t.questions, "description": None})
+    assert "1. Please tell me how many patients are registered at Fenwick Road." in text and "FW:" not in text

@@ -70,3 +70,9 @@ def test_the_draft_command_writes_one_letter_for_a_mixed_case(config: Path, tmp_
     assert "(question 1), I can confirm in accordance with section 1(1)" in words
     assert "(question 2), I can confirm in accordance with regulation 5(1)" in words
     assert "draft written to" in capsys.readouterr().out
+
+
+def test_a_welsh_request_draft_tells_the_officer_to_reply_in_welsh() -> None:
+    welsh = build_draft({**MIXED, "flags": ["eir", "welsh"]}, ORG, outcome="granted", regime="foi+eir")
+    assert welsh.blocks[0].text.startswith("[Officer: this request was written in Welsh")
+    assert "written in Welsh" not in build_draft(MIXED, ORG, outcome="granted", regime="foi+eir").text()
