@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
@@ -28,11 +29,21 @@ _WORDS = re.compile(r"[a-zâêîôûŵŷ']+")
 _SHORT_LETTER_WORDS = 60
 
 
+@cache
+def _welsh_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(words)
+
+
+def _welsh_count(lexicon: Lexicon, text: str) -> tuple[int, int]:
+    words = _WORDS.findall(text.lower())
+    welsh = _welsh_words(lexicon.words("welsh_words.txt"))
+    return sum(w in welsh for w in words), len(words)
+
+
 def is_welsh(lexicon: Lexicon, text: str) -> bool:
     """Whether `text` is written in Welsh: several words English never uses, a fair share of all its words."""
-    words = _WORDS.findall(text.lower())
-    welsh = sum(w in lexicon.words("welsh_words.txt") for w in words)
-    return welsh >= 3 and welsh >= 0.25 * len(words)
+    welsh, total = _welsh_count(lexicon, text)
+    return welsh >= 3 and welsh >= 0.25 * total
 
 
 def prose_questions(lexicon: Lexicon, text: str) -> list[str]:
@@ -91,6 +102,8 @@ class Welsh(Rule):
         # A Welsh greeting or sign-off ("Bore da", "Diolch") in an English letter is courtesy, not the language
         # of the request: only a sentence of some length counts.
         body = without_signature(letter.text, self.lexicon.pattern("sign_offs.txt"))
+        if _welsh_count(self.lexicon, f"{msg.subject}\n{body}")[0] < 3:
+            return self.miss("no sentence in Welsh")  # most mail: not one Welsh word to weigh
         for paragraph in (msg.subject, *re.split(r"\n\s*\n", body)):
             for sentence in _SENTENCE_END.split(" ".join(paragraph.split())):
                 if len(sentence.split()) >= 5 and is_welsh(self.lexicon, sentence):
