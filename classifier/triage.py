@@ -14,7 +14,7 @@ __all__ = ["FLAG_FIELDS", "KINDS", "REGIMES", "SILENT_KINDS", "Decision", "Reaso
 KINDS = tuple(MessageKind)
 REGIMES = (*Regime, None)
 # The yes/no flags the DSP team routes by; a chain row may set one on a hit (`flag = "media"`).
-FLAG_FIELDS = ("media", "subject_access", "eir", "third_party_personal_data", "forwarded")
+FLAG_FIELDS = ("media", "subject_access", "eir", "third_party_personal_data", "forwarded", "welsh")
 
 
 def short(evidence: str) -> str:
@@ -72,6 +72,7 @@ class Triage:
     eir: bool = False
     third_party_personal_data: bool = False
     forwarded: bool = False
+    welsh: bool = False  # written in Welsh, in whole or in part: reply in Welsh (Welsh Language Standards)
     original_received: date | None = None
     questions: list[str] = field(default_factory=list)
     reference: str | None = None

@@ -5,7 +5,11 @@ hold" sentence (FOIA s.1(1); EIR reg 5(1)), explains each exemption or exception
 interest test to complete for a qualified one), and closes with the internal review route, the ICO and the
 re-use terms. An officer completes the bracketed placeholders; nothing here is sent automatically.
 
-The words are Jinja2 templates (`templates/_draft.j2`, `_draft_exemption.j2`, `_draft_rights.j2`), which an
+A mixed FOI+EIR case is one letter (policy 2.8): the questions once, then a part under each law with its own
+confirmation (s.1(1) / reg 5(1)), refusal notice (s.17 / reg 14) and exemptions or exceptions.
+
+The words are Jinja2 templates (`templates/_draft.j2`, `_draft_confirm.j2`, `_draft_refusal.j2`,
+`_draft_exemption.j2`, `_draft_rights.j2`), which an
 organisation may override like any notice; this module checks what is asked, renders them and writes the result
 as text or a Word document.
 
@@ -23,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from classifier.environment import environmental_questions
+from classifier.lexicon import Lexicon
 from intake.vocabulary import Outcome, Regime
 from responders.errors import DraftRefused
 from responders.exemptions import Exemption, lookup
@@ -30,7 +36,7 @@ from responders.render import Renderer, strip_numbering, wrap
 
 __all__ = ["ANSWER_SLOT", "TEMPLATE", "Block", "Draft", "build_draft", "draft_regime", "parse_blocks"]
 
-REGIMES = (Regime.FOI, Regime.EIR)
+REGIMES = (Regime.FOI, Regime.EIR, Regime.FOI_EIR)
 ANSWER_SLOT = "[Answer]"
 
 TEMPLATE = "_draft.j2"  # and the partials it includes; overridable like any notice template
@@ -141,7 +147,8 @@ def _exemptions(given: Iterable[Exemption | str], regime: str) -> list[Exemption
     found: list[Exemption] = []
     for item in given:
         exemption = item if isinstance(item, Exemption) else lookup(item)
-        if exemption.regime != regime:
+        # FOIA s.39 sends environmental information to the EIR; the EIR's exceptions are not FOIA exemptions.
+        if regime != Regime.FOI_EIR and exemption.regime != regime:
             raise DraftRefused(
                 f"{exemption.heading} cannot be relied on for a request under "
                 f"{'the EIR: use the EIR exceptions (FOIA s.39)' if regime == 'eir' else 'FOIA: use a FOIA exemption'}")
@@ -151,19 +158,28 @@ def _exemptions(given: Iterable[Exemption | str], regime: str) -> list[Exemption
 
 
 def draft_regime(case_regime: str | None, exemptions: Sequence[Exemption], asked: str | None = None) -> Regime:
-    """The law a response letter answers under. A mixed FOI+EIR case is answered in two letters, one per law:
-    without `asked`, the law its exemptions (FOIA) or exceptions (EIR) belong to, FOIA when none is named."""
+    """The law a response letter answers under: `asked` if given; a mixed FOI+EIR case is answered in one letter
+    with a part under each law (policy 2.8); otherwise the case's regime, FOIA for anything else."""
     if asked:
         return Regime(asked)
-    if case_regime == Regime.EIR:
-        return Regime.EIR
-    if case_regime != Regime.FOI_EIR:
-        return Regime.FOI
-    laws = {Regime(e.regime) for e in exemptions}
-    if len(laws) > 1:
-        raise DraftRefused("one letter answers under one law: draft the FOIA part (--regime foi, with its "
-                           "exemptions) and the EIR part (--regime eir, with its exceptions) separately")
-    return laws.pop() if laws else Regime.FOI
+    if case_regime in (Regime.EIR, Regime.FOI_EIR):
+        return Regime(case_regime)
+    return Regime.FOI
+
+
+def _parts(questions: Sequence[str], outcome: str, used: Sequence[Exemption]) -> list[dict[str, Any]]:
+    """The FOI part and the EIR part of a mixed letter: which questions each answers, and what each relies on.
+
+    A part that names nothing to withhold is answered in full; one question's law is the classifier's guess."""
+    env = environmental_questions(Lexicon(), questions)
+    parts: list[dict[str, Any]] = []
+    for law in (Regime.FOI, Regime.EIR):
+        mine = [e for e in used if e.regime == law]
+        part_outcome = outcome if mine or not Outcome(outcome).refuses else Outcome.GRANTED
+        numbers = [n for n, is_env in enumerate(env, start=1) if is_env == (law == Regime.EIR)]
+        parts.append({"regime": law, "eir": law == Regime.EIR, "outcome": str(part_outcome), "exemptions": mine,
+                      "numbers": numbers})
+    return parts
 
 
 def parse_blocks(text: str) -> list[Block]:
@@ -207,8 +223,7 @@ def build_draft(case: Mapping[str, Any], org: Mapping[str, Any], *, outcome: str
     if outcome not in list(Outcome):
         raise DraftRefused(f"outcome must be one of {', '.join(Outcome)}, not {outcome!r}")
     if regime not in REGIMES:
-        raise DraftRefused(f"regime must be 'foi' or 'eir', not {regime!r} (draft the parts of a mixed request "
-                           "separately)")
+        raise DraftRefused(f"regime must be 'foi', 'eir' or 'foi+eir', not {regime!r}")
     used = _exemptions(exemptions, regime)
     if Outcome(outcome).refuses and not used:
         raise DraftRefused(f"a {outcome!r} response must name the exemptions relied on (FOIA s.17(1); EIR reg 14)")
@@ -226,7 +241,10 @@ def build_draft(case: Mapping[str, Any], org: Mapping[str, Any], *, outcome: str
     received = _get(case, "received")
     context = {
         "reference": reference, "org_name": org_name, "foi_address": foi_address, "outcome": outcome,
-        "eir": regime == Regime.EIR, "requester": _get(case, "requester_name", ""), "on": on,
+        "eir": regime == Regime.EIR, "mixed": regime == Regime.FOI_EIR,
+        "parts": _parts(questions, outcome, used) if regime == Regime.FOI_EIR else [],
+        "welsh": bool(_get(case, "welsh", False)) or "welsh" in (_get(case, "flags", ()) or ()),
+        "requester": _get(case, "requester_name", ""), "on": on,
         "received": received if isinstance(received, date) else None,
         "signature": str(_get(org, "signature", "") or "Freedom of Information Officer"),
         "review_contact": str(_get(org, "review_contact", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from classifier.environment import environmental_questions, preamble
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule, first_match
@@ -11,8 +12,8 @@ from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
 from intake.vocabulary import MessageKind, Regime
 
-__all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "negated_before",
-           "without_signature"]
+__all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "list_items",
+           "listed_questions", "negated_before", "without_signature"]
 
 K = MessageKind
 _REQUEST_LIKE = frozenset({K.FOI_REQUEST, K.REUSE_REQUEST})
@@ -104,7 +105,7 @@ class MediaRequest(Rule):
         return self.miss(f"no news domain or journalist's title (sender domain {domain})")
 
 
-def _items(pattern: re.Pattern[str], text: str) -> list[str]:
+def list_items(pattern: re.Pattern[str], text: str) -> list[str]:
     out: list[str] = []
     starts = {m.start(): m.group(1) for m in pattern.finditer(text)}
     offset = 0
@@ -127,6 +128,15 @@ def _items(pattern: re.Pattern[str], text: str) -> list[str]:
     return out
 
 
+def listed_questions(lexicon: Lexicon, text: str) -> tuple[str, list[str]]:
+    """The first numbered, bulleted or lettered list of `text` (one numbered item is a list), and its kind."""
+    for key, label in (("numbered_item", "numbered"), ("bullet_item", "bulleted"), ("lettered_item", "lettered")):
+        items = list_items(lexicon.compiled(key), text)
+        if len(items) >= 2 or (items and label == "numbered"):
+            return label, [q[:500] for q in items[:40]]
+    return "", []
+
+
 class Questions(Rule):
     name = "questions"
     description = "The numbered or bulleted questions of a request, restated one by one in the response (policy 7.5)."
@@ -134,10 +144,9 @@ class Questions(Rule):
     writes = ("questions",)
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
-        for key, label in (("numbered_item", "numbered"), ("bullet_item", "bulleted"), ("lettered_item", "lettered")):
-            items = _items(self.lexicon.compiled(key), letter.text)
-            if len(items) >= 2 or (items and label == "numbered"):
-                return self.hit(f"{len(items)} {label} questions", items[0], questions=[q[:500] for q in items[:40]])
+        label, items = listed_questions(self.lexicon, letter.text)
+        if items:
+            return self.hit(f"{len(items)} {label} questions", items[0], questions=items)
         return self.miss("no numbered, bulleted or lettered list")
 
 
@@ -155,9 +164,8 @@ class RegimeRule(Rule):
         if triage.subject_access and triage.kind == K.FOI_REQUEST:
             regime, evidence = Regime.SAR, "own personal data"
         elif triage.eir:
-            env = self.lexicon.regex("environmental_terms.txt")
-            other = [q for q in triage.questions if not env.search(q)]
-            regime = Regime.FOI_EIR if triage.questions and other else Regime.EIR
+            env = environmental_questions(self.lexicon, triage.questions, preamble(letter.text, triage.questions))
+            regime = Regime.FOI_EIR if triage.questions and not all(env) else Regime.EIR
             evidence = "environmental and other questions" if regime == Regime.FOI_EIR else "environmental information"
         else:
             cites = self.lexicon.compiled("cites_foi").search(letter.text)

@@ -13,6 +13,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 import mailparser
 
 from intake.errors import FoiIntakeError
+from intake.mailbox.attachments import attachment_texts
 
 # mail-parser logs every MIME type it does not decode at WARNING; that is noise, not a problem.
 logging.getLogger("mailparser").setLevel(logging.ERROR)
@@ -43,6 +44,7 @@ class ParsedMessage:
     text: str
     html_only: bool
     attachments: tuple[str, ...] = field(default_factory=tuple)
+    attachment_texts: tuple[str, ...] = field(default_factory=tuple)  # readable .txt/.docx/.odt/.pdf, capped
     defects: tuple[str, ...] = field(default_factory=tuple)
 
     def header(self, name: str) -> str:
@@ -82,11 +84,20 @@ def _ids(value: str) -> tuple[str, ...]:
 
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 _BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.I)
+_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
+_ORDERED = re.compile(r"<\s*ol\b[^>]*>(.*?)<\s*/ol\s*>", re.S | re.I)
+
+
+def _number_items(m: re.Match[str]) -> str:
+    count = iter(range(1, 1000))
+    return _ITEM.sub(lambda _: f"\n{next(count)}. ", m.group(1))
 
 
 def html_to_text(markup: str) -> str:
-    """Good-enough text from an HTML-only mail: block ends become new lines, tags go."""
-    text = _BLOCK.sub("\n", markup)
+    """Good-enough text from an HTML-only mail: block ends become new lines, list items keep their number or
+    bullet (so the questions in a <ol> or <ul> are read as a list), tags go."""
+    text = _ITEM.sub("\n- ", _ORDERED.sub(_number_items, markup))
+    text = _BLOCK.sub("\n", text)
     text = _TAGS.sub("", text)
     text = html.unescape(text)
     return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\n\s*\n+", "\n\n", text)).strip()
@@ -133,6 +144,14 @@ def _label_enclosed(mp: mailparser.MailParser, text: str) -> str:
     return text
 
 
+def _attachment_texts(mp: mailparser.MailParser) -> tuple[str, ...]:
+    try:
+        return attachment_texts(mp.message)
+    except Exception as exc:  # odd MIME in an attachment never stops the message; a person reads the file
+        log.info("attachments not read: %s", type(exc).__name__)
+        return ()
+
+
 def parse(raw: bytes) -> ParsedMessage:
     """Parse one message; raises ParseError when there is nothing usable to classify."""
     try:
@@ -176,5 +195,6 @@ def parse(raw: bytes) -> ParsedMessage:
         text=text,
         html_only=not plain and bool(html_part),
         attachments=tuple(fix_text(a.get("filename") or "") for a in mp.attachments),
+        attachment_texts=_attachment_texts(mp),
         defects=tuple(str(d) for d in (mp.defects_categories or [])),
     )

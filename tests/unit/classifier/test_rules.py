@@ -217,6 +217,32 @@ def test_environmental_only_is_eir_and_mixed_is_both(clf: Classifier) -> None:
     assert (mixed.eir, mixed.regime) == (True, "foi+eir")
 
 
+@pytest.mark.parametrize("body", [
+    # The opening names the measure: every question is about it, its costs included (EIR reg 2(1)(c), (e)).
+    "We understand the trust plans to sell surplus land at the old depot. Please provide:\n1. The site plan.\n"
+    "2. Any valuation report.\n3. The offers received.\n\nPriya Natarajan\n",
+    # A question that goes on about what the environmental question before it named.
+    "Please provide:\n1. The name of your clinical waste contractor.\n2. The contract end date and its value.\n"
+    "\nPriya Natarajan\n",
+    "Please provide:\n1. Which sites have solar installations.\n2. Any feasibility study for further solar "
+    "installations.\n\nPriya Natarajan\n",
+])
+def test_a_request_whose_every_question_is_environmental_is_eir(clf: Classifier, body: str) -> None:
+    t = triage(clf, body=body)
+    assert (t.eir, t.regime) == (True, "eir")
+
+
+@pytest.mark.parametrize("body", [
+    "Under the FOI Act and the EIR please provide:\n1. The electricity consumption in kWh of each site.\n"
+    "2. The number of agency nurses employed.\n\nPriya Natarajan\n",
+    "Please provide:\n1. The tonnes of clinical waste produced.\n2. The number of cleaners employed.\n"
+    "\nPriya Natarajan\n",
+])
+def test_citing_the_eir_or_a_generic_number_does_not_make_a_question_environmental(clf: Classifier,
+                                                                                  body: str) -> None:
+    assert triage(clf, body=body).regime == "foi+eir"
+
+
 @pytest.mark.parametrize(("sender", "body", "media"), [
     ("Jess Harland <jess@examplenews.co.uk>", "Please provide the spend.", True),
     ("Jo Reed <jo.reed@bbc.co.uk>", "Please provide the spend.", True),

@@ -263,6 +263,12 @@ def test_extension_names_the_exemption_and_the_new_date(renderer: Renderer) -> N
     words = flat(eir)
     assert "regulation 7(1)" in words.lower() and "40 working days" in words and "Monday 14 December 2026" in words
     assert "section 10(3)" not in words.lower()
+    # An EIR case speaks EIR whatever reason it is given: the Regulations have no public interest extension.
+    for part in render(renderer, "extension", case={"regime": "eir"}, exemptions=[lookup("reg12(5)(e)").as_dict()]):
+        assert "regulation 7(1)" in part.lower() and "section 10(3)" not in part.lower()
+        assert "regulation 12(5)(e)" in part and "Freedom of Information Act" not in part.split("complain")[0]
+    mixed = flat(render(renderer, "extension", case={"regime": "foi+eir"})[0])
+    assert "the part of it we are answering under the Freedom of Information Act 2000" in mixed
 
 
 def test_sar_notice_is_data_protection_only(renderer: Renderer) -> None:
@@ -284,6 +290,7 @@ def test_review_acknowledgement_explains_the_procedure(renderer: Renderer) -> No
     assert "Wycliffe House" in words
     text, _ = render(renderer, "review_acknowledgement", original_reference=None, case={"regime": "eir"})
     assert "the way we handled your request" in flat(text) and "regulation 11(4)" in flat(text)
+    assert "your representations" in flat(text) and "40 working days" in flat(text)
 
 
 def test_reuse_and_lapse_and_transfer(renderer: Renderer) -> None:
@@ -372,3 +379,18 @@ def test_reply_subject_never_stacks_our_reference_whatever_its_format() -> None:
 
     assert reply_subject("REQ/2027/7", "Re: [REQ/2027/7] Re: Parking") == "[REQ/2027/7] Re: Parking"
     assert reply_subject("FOI-2026-00042", "RE: [FOI-2026-00042] Waiting") == "[FOI-2026-00042] Re: Waiting"
+
+
+def test_a_welsh_request_is_told_in_welsh_that_the_reply_will_be_in_welsh(renderer: Renderer) -> None:
+    for welsh, plain in zip(render(renderer, "acknowledgement", case={"welsh": True}),
+                            render(renderer, "acknowledgement"), strict=True):
+        assert "yn Gymraeg" in welsh and "response to you in Welsh" in flat(welsh) and "Gymraeg" not in plain
+    digest = {"new_by_queue": {"new": [row(welsh=True)]}, "due_soon": [row("FOI-2026-00044")]}
+    assert all(part.count("[reply in Welsh]") == 1 for part in render(renderer, "digest", **digest))
+
+
+def test_a_review_acknowledgement_without_the_original_reference_asks_for_it(renderer: Renderer) -> None:
+    named, _ = render(renderer, "review_acknowledgement")
+    assert "our response to your request FOI-2026-00001" in flat(named) and "please reply with it" not in named
+    for part in render(renderer, "review_acknowledgement", original_reference=None):
+        assert "If you have our reference for your original request, please reply with it" in flat(part)
