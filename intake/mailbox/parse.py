@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ import mailparser
 
 from intake.errors import FoiIntakeError
 from intake.mailbox.attachments import attachment_texts
+from intake.mailbox.htmltext import html_to_text
 
 # mail-parser logs every MIME type it does not decode at WARNING; that is noise, not a problem.
 logging.getLogger("mailparser").setLevel(logging.ERROR)
@@ -80,27 +80,6 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 
 def _ids(value: str) -> tuple[str, ...]:
     return tuple(_MSGID.findall(value or ""))
-
-
-_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
-_BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.I)
-_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
-_ORDERED = re.compile(r"<\s*ol\b[^>]*>(.*?)<\s*/ol\s*>", re.S | re.I)
-
-
-def _number_items(m: re.Match[str]) -> str:
-    count = iter(range(1, 1000))
-    return _ITEM.sub(lambda _: f"\n{next(count)}. ", m.group(1))
-
-
-def html_to_text(markup: str) -> str:
-    """Good-enough text from an HTML-only mail: block ends become new lines, list items keep their number or
-    bullet (so the questions in a <ol> or <ul> are read as a list), tags go."""
-    text = _ITEM.sub("\n- ", _ORDERED.sub(_number_items, markup))
-    text = _BLOCK.sub("\n", text)
-    text = _TAGS.sub("", text)
-    text = html.unescape(text)
-    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\n\s*\n+", "\n\n", text)).strip()
 
 
 def fingerprint(raw: bytes, message_id: str | None) -> str:
