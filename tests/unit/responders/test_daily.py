@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from intake.vocabulary import CaseStatus, NoticePurpose, Outcome
 from responders.desk import Clarify, Desk, Reopen, Respond
+from responders.outbox import record_sent
 from tests.unit.responders.conftest import NOW, NewCase, kinds, notices
 
 
@@ -30,9 +31,18 @@ def test_a_running_case_is_reminded_then_alerted_once_each(desk: Desk, session: 
 def test_an_unanswered_clarification_lapses_and_closes(desk: Desk, session: Session, new_case: NewCase) -> None:
     case = new_case()
     desk.act(session, case, Clarify(ask="Which sites?"), NOW, "officer")
+    record_sent(notices(session, case)[0], NOW)  # the clock stops when the notice is sent
     counts = desk.daily(session, NOW + timedelta(days=100))
     assert counts["lapsed"] == 1 and case.status == CaseStatus.CLOSED and case.decision == "lapsed (clarification)"
     assert kinds(session, case) == ["clarification", "lapse"]
+
+
+def test_a_clarification_that_never_went_does_not_lapse(desk: Desk, session: Session, new_case: NewCase) -> None:
+    case = new_case()
+    desk.act(session, case, Clarify(ask="Which sites?"), NOW, "officer")
+    counts = desk.daily(session, NOW + timedelta(days=100))  # the notice is still in the outbox
+    assert counts["lapsed"] == 0 and counts["overdue"] == 1
+    assert case.status == CaseStatus.AWAITING_CLARIFICATION
 
 
 def test_the_digest_goes_once_a_day(desk: Desk, session: Session, new_case: NewCase) -> None:
