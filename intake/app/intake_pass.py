@@ -57,12 +57,13 @@ class PollReport(StoreCounts):
     needs_person: int = 0
     notices_queued: int = 0
     filed: int = 0
+    refiled: int = 0  # moved after their case, which changed state since they were filed
 
     def summary(self) -> str:
         return (f"stored={self.stored} duplicates={self.duplicates} processed={self.processed} "
                 f"cases_opened={len(self.cases_opened)} attached={self.attached} "
                 f"ignored={self.ignored} needs_person={self.needs_person} "
-                f"notices_queued={self.notices_queued} filed={self.filed}")
+                f"notices_queued={self.notices_queued} filed={self.filed} refiled={self.refiled}")
 
 
 class Intake:
@@ -93,7 +94,38 @@ class Intake:
         return report
 
     def file_pending(self, report: PollReport) -> None:
-        """Move handled messages into their queue's folder, so the DSP team works from folders."""
+        """Move handled messages into their case's folder, and earlier ones after their case, so the DSP team
+        works from folders; a move that fails is retried at the next poll (filed_in changes only after it)."""
+        self._file_new(report)
+        self._follow_cases(report)
+
+    def _follow_cases(self, report: PollReport) -> None:
+        """Messages whose case has changed state since they were filed move to the case's folder now."""
+        folders = self.settings.queues.folders
+        with self.sessions() as s:
+            rows = s.scalars(select(Message).where(
+                Message.source == self.source.key, Message.filed_in.is_not(None), Message.case_id.is_not(None),
+                Message.message_id.is_not(None)).order_by(Message.id)).all()
+            moves: dict[tuple[str, str], list[Message]] = {}
+            for m in rows:
+                folder = folders[queue_name(m.case, m)]
+                if m.filed_in is not None and folder != m.filed_in:
+                    moves.setdefault((m.filed_in, folder), []).append(m)
+            for (old, new), messages in moves.items():
+                try:
+                    self.source.refile(old, new, [m.message_id for m in messages if m.message_id])
+                except TRANSIENT_ERRORS as exc:
+                    self.source.reset()
+                    log.warning("moving %d message(s) from %s to %s failed, will retry at the next poll: %s",
+                                len(messages), old, new, type(exc).__name__)
+                    return
+                for m in messages:
+                    m.filed_in = new
+                s.commit()
+                report.refiled += len(messages)
+
+    def _file_new(self, report: PollReport) -> None:
+        """Move newly handled messages from the polled folder into their queue's folder."""
         with self.sessions() as s:
             rows = s.scalars(select(Message).where(Message.source == self.source.key, Message.filed_in.is_(None),
                                                    Message.status != MessageStatus.RECEIVED)
@@ -276,7 +308,7 @@ class Intake:
         related = [c.reference for c in earlier if self.calendar.working_days_between(
             c.initial_received_at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
         if related:
-            add_event(s, case, EventType.POSSIBLY_RELATED, case.received_at, {"related_to": related})
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), {"related_to": related})
             log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
                      len(related))
 
