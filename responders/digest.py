@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from intake.caselog import Case, CaseEvent, Message, Notice
 from intake.caselog.clock import ClockResult, WorkingCalendar
-from intake.caselog.views import case_clock, undelivered_pauses
+from intake.caselog.views import case_clock, pause_deliveries, undelivered_pauses
 from intake.vocabulary import LIVE_STATUSES, EventType, MessageStatus, NoticeStatus, plural
 from responders.notify import REQUESTER_NOTICES
 from responders.routing import queue_name
@@ -65,8 +65,10 @@ def delivery_problems(s: Session, settings: Settings, today: date, since: dateti
     for n in s.scalars(select(Notice).where(Notice.status == NoticeStatus.HELD).order_by(Notice.id)):
         base = (_row(n.case, case_clock(n.case, settings, today)) if n.case is not None else
                 {"reference": "—", "requester_name": None, "kind": n.kind, "regime": None, "due": None, "state": ""})
+        pausing = n.case is not None and any(d.notice_id == n.id for d in pause_deliveries(n.case).values())
         out.append({**base, "problem": "held", "notice": n.id,
-                    "note": f"{n.kind} notice held: {n.last_error} (foi-intake outbox retry {n.id})"})
+                    "note": f"{n.kind} notice held: {n.last_error} (foi-intake outbox retry {n.id})"
+                            + ("; the clock keeps running until it is sent" if pausing else "")})
     kinds = (EventType.NOTICE_BOUNCED, EventType.NOTICE_SUPPRESSED)
     for e in s.scalars(select(CaseEvent).where(CaseEvent.type.in_(kinds), CaseEvent.at >= since)
                        .order_by(CaseEvent.id)):
@@ -78,7 +80,7 @@ def delivery_problems(s: Session, settings: Settings, today: date, since: dateti
                     "note": f"{e.data.get('notice')} notice {what}"})
     for case in s.scalars(select(Case).where(Case.status.in_(LIVE_STATUSES)).order_by(Case.id)):
         out.extend({**_row(case, case_clock(case, settings, today), line), "problem": "clock_running",
-                    "notice": None} for line in undelivered_pauses(case))
+                    "notice": None} for line in undelivered_pauses(case, ("bounced", "suppressed")))  # held: above
     return out
 
 

@@ -27,6 +27,7 @@ class Delivery:
     state: str  # pending (still in the outbox), sent, held, suppressed or bounced
     delay: timedelta = timedelta(0)  # how long the notice waited in the outbox before it was sent
     why: str | None = None
+    notice_id: int | None = None
 
 
 def clock_kind(case: Case) -> str:
@@ -63,23 +64,24 @@ def pause_deliveries(case: Case) -> dict[int, Delivery]:
             announced[notice_id] = linked
         elif e.type == EventType.NOTICE_BOUNCED and notice_id in announced:
             asked = pausing[announced.pop(notice_id)]
-            out[asked.id] = Delivery(asked.type, asked.at, "bounced")
+            out[asked.id] = Delivery(asked.type, asked.at, "bounced", notice_id=notice_id)
     for notice_id, event_id in announced.items():
         notice, asked = notices.get(notice_id), pausing[event_id]
         if notice is None:  # queued in this session and not yet on the relationship: certainly not sent
-            out[event_id] = Delivery(asked.type, asked.at, "pending")
+            out[event_id] = Delivery(asked.type, asked.at, "pending", notice_id=notice_id)
             continue
         state = {NoticeStatus.SENT: "sent", NoticeStatus.HELD: "held"}.get(NoticeStatus(notice.status), "pending")
         delay = max(notice.sent_at - notice.created_at, timedelta(0)) if notice.sent_at else timedelta(0)
-        out[event_id] = Delivery(asked.type, asked.at, state, delay, notice.last_error if state == "held" else None)
+        why = notice.last_error if state == "held" else None
+        out[event_id] = Delivery(asked.type, asked.at, state, delay, why, notice_id)
     return out
 
 
-def undelivered_pauses(case: Case) -> list[str]:
+def undelivered_pauses(case: Case, states: tuple[str, ...] = ("held", "bounced", "suppressed")) -> list[str]:
     """One line per pausing notice that did not go, so the clock keeps running: for `cases show` and the digest."""
     return [f"{d.event_type} of {d.event_at:%d %b %Y}: its notice is {d.state}"
             + (f" ({d.why})" if d.why else "") + " — the clock keeps running until it is sent"
-            for d in pause_deliveries(case).values() if d.state in ("held", "bounced", "suppressed")]
+            for d in pause_deliveries(case).values() if d.state in states]
 
 
 def case_clock(case: Case, settings: Settings, today: date | None = None) -> ClockResult:
