@@ -3,6 +3,7 @@ a busy person's six requests, and messages that follow their case from folder to
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -11,8 +12,8 @@ from intake.caselog import Case, Message, Notice, NoticeStatus, utcnow
 from intake.caselog.views import case_clock, case_json
 from intake.vocabulary import CaseStatus, EventType, NoticePurpose
 from responders.desk import Clarify
-from tests.conftest import DSP, settings_for
-from tests.integration.test_responders_journeys import folders, text, to
+from tests.conftest import DSP, settings_for, write_config
+from tests.integration.test_responders_journeys import act, folders, text, to
 from tests.mail import request
 
 PRIYA = "priya@example.org"
@@ -105,3 +106,18 @@ def test_messages_are_filed_in_their_case_folder_and_follow_the_case(mailbox, sm
         assert {m.filed_in for m in s.scalars(select(Message))} == {"FOI/New"}
     counts = folders(mailbox)
     assert counts["FOI.New"] == 3 and counts["FOI.Awaiting clarification"] == 0 and report.refiled == 2
+
+
+def test_status_lists_a_suppressed_notice_and_the_clock_it_left_running(tmp_path, mailbox, smtp, capsys):
+    config = write_config(tmp_path, mailbox, smtp)
+    for i in range(6):  # the same request again and again: a robot, so the sixth notice is not sent
+        mailbox.append(request(sender="Service Desk <desk@robot.example.com>", subject=f"Ticket {i}",
+                               body=f"Please provide the status of ticket {i}.\n\nService Desk Team\n"))
+    assert act(config, "poll", "--once") == 0
+    capsys.readouterr()
+    assert act(config, "status", "--json") == 0
+    status = json.loads(capsys.readouterr().out)
+    assert [p["problem"] for p in status["delivery"]] == ["suppressed"]
+    assert "limit 5" in status["delivery"][0]["note"]
+    assert act(config, "status") == 0
+    assert "suppressed: FOI-2026-00006: acknowledgement notice not sent" in capsys.readouterr().out
