@@ -116,7 +116,6 @@ class EventType(StrEnum):
     NOTICE_QUEUED = "notice_queued"
     NOTICE_SUPPRESSED = "notice_suppressed"
     NOTICE_BOUNCED = "notice_bounced"
-    NOTICE_SENT = "notice_sent"  # the outbox's word: a pausing notice takes effect from here (issue 9 item 4)
     NOTICE_HELD = "notice_held"  # the outbox gave up or is in doubt: a person decides; the clock keeps running
     POSSIBLY_RELATED = "possibly_related"  # same requester within 60 working days (Fees Regs reg 5; s.14(2))
 
