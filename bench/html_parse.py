@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from intake.mailbox.htmltext import html_to_text  # noqa: E402
+from intake.mailbox.htmltext import html_to_text
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "ordinary": lambda n: ("<p>Please provide <b>the figures</b> for 2025/26:</p><ol><li>Beds</li>"

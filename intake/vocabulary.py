@@ -137,6 +137,8 @@ class EventType(StrEnum):
     NOTICE_BOUNCED = "notice_bounced"
     RECLASSIFIED = "reclassified"  # a person corrected the kind, regime or flags
     PROMOTED = "promoted"  # a person made a message the bot set aside part of this case
+    NOTICE_HELD = "notice_held"  # the outbox gave up or is in doubt: a person decides; the clock keeps running
+    POSSIBLY_RELATED = "possibly_related"  # same requester within 60 working days (Fees Regs reg 5; s.14(2))
 
 
 class NoticePurpose(StrEnum):

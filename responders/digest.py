@@ -1,4 +1,6 @@
-"""The daily digest's sections: new cases by queue, due soon, overdue, stopped, lapsing, needs a person."""
+"""The daily digest's sections: new cases by queue, due soon, overdue, stopped, lapsing, needs a person,
+delivery problems (held, bounced and suppressed notices; clocks kept running because a notice did not go) and
+possibly related requests (rules.md section 4)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
-from intake.caselog import Case, Message
-from intake.caselog.clock import WorkingCalendar
-from intake.caselog.views import case_clock
-from intake.vocabulary import LIVE_STATUSES, MessageStatus, plural
+from intake.caselog import Case, CaseEvent, Message, Notice
+from intake.caselog.clock import ClockResult, WorkingCalendar
+from intake.caselog.views import case_clock, pause_deliveries, undelivered_pauses
+from intake.vocabulary import LIVE_STATUSES, EventType, MessageStatus, NoticeStatus, plural
+from responders.notify import REQUESTER_NOTICES
 from responders.routing import queue_name
 
-__all__ = ["DUE_SOON_DAYS", "LAPSING_WITHIN_DAYS", "digest_context"]
+__all__ = ["DUE_SOON_DAYS", "LAPSING_WITHIN_DAYS", "delivery_problems", "digest_context", "related_requests"]
 
 DUE_SOON_DAYS = 5  # working days left at which a case is "due soon"
 LAPSING_WITHIN_DAYS = 10  # working days ahead in which a stopped case's lapse is listed
@@ -29,8 +32,7 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
     sections: dict[str, list[dict[str, Any]]] = {"due_soon": [], "overdue": [], "stopped": [], "lapsing": []}
     for case in s.scalars(select(Case).order_by(Case.id)):
         clock = case_clock(case, settings, today)
-        row = {"reference": case.reference, "requester_name": case.requester_name, "kind": case.kind,
-               "regime": case.regime, "due": clock.due, "state": clock.state, "note": ""}
+        row = _row(case, clock)
         if case.created_at >= since:
             first = s.scalar(select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1))
             queue = settings.queues.folders[queue_name(case, first)] if first else "—"
@@ -46,7 +48,48 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
         elif clock.working_days_remaining is not None and clock.working_days_remaining <= DUE_SOON_DAYS:
             left = plural(clock.working_days_remaining, "working day")
             sections["due_soon"].append({**row, "note": f"{left} left"})
-    return {"today": today, "new_by_queue": new_by_queue, **sections, "needs_person": _needs_person(s)}
+    return {"today": today, "new_by_queue": new_by_queue, **sections, "needs_person": _needs_person(s),
+            "delivery": delivery_problems(s, settings, today, since), "related": related_requests(s, settings, since)}
+
+
+def _row(case: Case, clock: ClockResult, note: str = "") -> dict[str, Any]:
+    return {"reference": case.reference, "requester_name": case.requester_name, "kind": case.kind,
+            "regime": case.regime, "due": clock.due, "state": clock.state, "note": note}
+
+
+def delivery_problems(s: Session, settings: Settings, today: date, since: datetime) -> list[dict[str, Any]]:
+    """Notices that did not reach their reader, and clocks kept running because a pausing notice did not go.
+
+    Each row has `problem` (held, bounced, suppressed, clock_running) and `notice` (its id, when held)."""
+    out: list[dict[str, Any]] = []
+    for n in s.scalars(select(Notice).where(Notice.status == NoticeStatus.HELD).order_by(Notice.id)):
+        base = (_row(n.case, case_clock(n.case, settings, today)) if n.case is not None else
+                {"reference": "—", "requester_name": None, "kind": n.kind, "regime": None, "due": None, "state": ""})
+        pausing = n.case is not None and any(d.notice_id == n.id for d in pause_deliveries(n.case).values())
+        out.append({**base, "problem": "held", "notice": n.id,
+                    "note": f"{n.kind} notice held: {n.last_error} (foi-intake outbox retry {n.id})"
+                            + ("; the clock keeps running until it is sent" if pausing else "")})
+    kinds = (EventType.NOTICE_BOUNCED, EventType.NOTICE_SUPPRESSED)
+    for e in s.scalars(select(CaseEvent).where(CaseEvent.type.in_(kinds), CaseEvent.at >= since)
+                       .order_by(CaseEvent.id)):
+        if e.type == EventType.NOTICE_SUPPRESSED and e.data.get("notice") not in REQUESTER_NOTICES:
+            continue  # only notices meant for a requester: the team's own alerts are not the requester's loss
+        what = "bounced" if e.type == EventType.NOTICE_BOUNCED else f"not sent: {e.data.get('why')}"
+        out.append({**_row(e.case, case_clock(e.case, settings, today)), "notice": None,
+                    "problem": "bounced" if e.type == EventType.NOTICE_BOUNCED else "suppressed",
+                    "note": f"{e.data.get('notice')} notice {what}"})
+    for case in s.scalars(select(Case).where(Case.status.in_(LIVE_STATUSES)).order_by(Case.id)):
+        out.extend({**_row(case, case_clock(case, settings, today), line), "problem": "clock_running",
+                    "notice": None} for line in undelivered_pauses(case, ("bounced", "suppressed")))  # held: above
+    return out
+
+
+def related_requests(s: Session, settings: Settings, since: datetime) -> list[dict[str, Any]]:
+    """Cases flagged since `since` as possibly related to others from the same requester (rules.md section 4)."""
+    return [{**_row(e.case, case_clock(e.case, settings)),
+             "note": "possibly related to " + ", ".join(e.data.get("related_to", []))}
+            for e in s.scalars(select(CaseEvent).where(CaseEvent.type == EventType.POSSIBLY_RELATED,
+                                                       CaseEvent.at >= since).order_by(CaseEvent.id))]
 
 
 def _needs_person(s: Session) -> list[dict[str, Any]]:

@@ -31,10 +31,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Smtp
-from intake.caselog import Notice, NoticeStatus, utcnow
+from intake.caselog import Notice, NoticeStatus, add_event, utcnow
+from intake.vocabulary import EventType
 
 __all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport", "connect",
-           "make_transport"]
+           "make_transport",
+           "record_sent"]
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,11 @@ def make_transport(cfg: Smtp) -> Transport:
     return SmtpTransport(cfg)
 
 
+def record_sent(notice: Notice, at: datetime) -> None:
+    """The server accepted the notice. Its `sent_at` is what a pausing notice's clock reads (issue 9 item 4)."""
+    notice.status, notice.sent_at, notice.last_error = NoticeStatus.SENT, at, None
+
+
 @dataclass
 class FlushReport:
     sent: int = 0
@@ -205,13 +212,16 @@ class Outbox:
                             notice.kind, notice.attempts, notice.last_error,
                             notice.next_attempt_at.isoformat(timespec="seconds"))
                 return
-            notice.status, notice.sent_at, notice.last_error = NoticeStatus.SENT, utcnow(), None
+            record_sent(notice, utcnow())
             session.commit()
             report.sent += 1
             log.info("notice %s (%s) sent for case %s", notice.id, notice.kind, notice.case_id)
 
     def _hold(self, session: Session, notice: Notice, why: str, report: FlushReport) -> None:
         notice.status, notice.last_error = NoticeStatus.HELD, why[:500]
+        if notice.case is not None:  # the case says why its notice did not go (and its clock keeps running)
+            add_event(session, notice.case, EventType.NOTICE_HELD, utcnow(),
+                      {"notice": notice.kind, "id": notice.id, "why": notice.last_error})
         session.commit()
         report.held += 1
         log.error("notice %s (%s) held for a person: %s", notice.id, notice.kind, why)

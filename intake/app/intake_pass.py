@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
+from intake.caselog.clock import WorkingCalendar
 from intake.caselog.store import StoreCounts, fetch_and_store
 from intake.mailbox import (
     TRANSIENT_ERRORS,
@@ -27,7 +28,7 @@ from intake.mailbox import (
     parse,
     with_reconnect,
 )
-from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus
+from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
 from responders.render import Renderer
@@ -43,6 +44,8 @@ def describe(subject: str, questions: list[str]) -> str | None:
 
 
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
+# Requests from one person within 60 consecutive working days may be aggregated (Fees Regs reg 5; policy 13.1).
+RELATED_WITHIN_WORKING_DAYS = 60
 
 
 @dataclass
@@ -54,12 +57,13 @@ class PollReport(StoreCounts):
     needs_person: int = 0
     notices_queued: int = 0
     filed: int = 0
+    refiled: int = 0  # moved after their case, which changed state since they were filed
 
     def summary(self) -> str:
         return (f"stored={self.stored} duplicates={self.duplicates} processed={self.processed} "
                 f"cases_opened={len(self.cases_opened)} attached={self.attached} "
                 f"ignored={self.ignored} needs_person={self.needs_person} "
-                f"notices_queued={self.notices_queued} filed={self.filed}")
+                f"notices_queued={self.notices_queued} filed={self.filed} refiled={self.refiled}")
 
 
 class Intake:
@@ -76,6 +80,7 @@ class Intake:
         self.desk = Desk(settings, Notifier(settings, self.renderer))
         self.sleep = sleep
         self.tz = ZoneInfo(settings.organisation.timezone)
+        self.calendar = WorkingCalendar(settings.clock.extra_non_working_days)
 
     # -- fetch and store -------------------------------------------------------------------
 
@@ -89,7 +94,38 @@ class Intake:
         return report
 
     def file_pending(self, report: PollReport) -> None:
-        """Move handled messages into their queue's folder, so the DSP team works from folders."""
+        """Move handled messages into their case's folder, and earlier ones after their case, so the DSP team
+        works from folders; a move that fails is retried at the next poll (filed_in changes only after it)."""
+        self._file_new(report)
+        self._follow_cases(report)
+
+    def _follow_cases(self, report: PollReport) -> None:
+        """Messages whose case has changed state since they were filed move to the case's folder now."""
+        folders = self.settings.queues.folders
+        with self.sessions() as s:
+            rows = s.scalars(select(Message).where(
+                Message.source == self.source.key, Message.filed_in.is_not(None), Message.case_id.is_not(None),
+                Message.message_id.is_not(None)).order_by(Message.id)).all()
+            moves: dict[tuple[str, str], list[Message]] = {}
+            for m in rows:
+                folder = folders[queue_name(m.case, m)]
+                if m.filed_in is not None and folder != m.filed_in:
+                    moves.setdefault((m.filed_in, folder), []).append(m)
+            for (old, new), messages in moves.items():
+                try:
+                    self.source.refile(old, new, [m.message_id for m in messages if m.message_id])
+                except TRANSIENT_ERRORS as exc:
+                    self.source.reset()
+                    log.warning("moving %d message(s) from %s to %s failed, will retry at the next poll: %s",
+                                len(messages), old, new, type(exc).__name__)
+                    return
+                for m in messages:
+                    m.filed_in = new
+                s.commit()
+                report.refiled += len(messages)
+
+    def _file_new(self, report: PollReport) -> None:
+        """Move newly handled messages from the polled folder into their queue's folder."""
         with self.sessions() as s:
             rows = s.scalars(select(Message).where(Message.source == self.source.key, Message.filed_in.is_(None),
                                                    Message.status != MessageStatus.RECEIVED)
@@ -193,7 +229,7 @@ class Intake:
         for notice in s.scalars(select(Notice).where(Notice.message_id.in_(ids))):
             if notice.case is not None:
                 add_event(s, notice.case, EventType.NOTICE_BOUNCED, msg.arrived_at,
-                          {"notice": notice.kind, "to": notice.to_address, "message": msg.id})
+                          {"notice": notice.kind, "to": notice.to_address, "message": msg.id, "id": notice.id})
                 log.warning("notice %s (%s) bounced; recorded on %s", notice.id, notice.kind,
                             notice.case.reference)
 
@@ -256,8 +292,26 @@ class Intake:
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
+        self._flag_related(s, case)
         report.notices_queued += self.desk.opened(s, case, triage, utcnow())
         return case
+
+    def _flag_related(self, s: Session, case: Case) -> None:
+        """Flag a request as possibly related to the same person's recent ones (rules.md section 4): an event
+        for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer acknowledgements."""
+        if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
+            return
+        received = case.initial_received_at.astimezone(self.tz).date()
+        earlier = s.scalars(select(Case).where(
+            Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
+            Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
+            .order_by(Case.id)).all()
+        related = [c.reference for c in earlier if self.calendar.working_days_between(
+            c.initial_received_at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
+        if related:
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), {"related_to": related})
+            log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
+                     len(related))
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

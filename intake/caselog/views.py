@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from config.settings import Settings
 from intake.caselog import Case
 from intake.caselog.clock import EVENT_TYPES, ClockEvent, ClockResult, ClockSettings, compute
+from intake.vocabulary import EventType, NoticeStatus
+
+__all__ = ["PAUSING_EVENTS", "Delivery", "case_clock", "case_json", "clock_kind", "clock_settings",
+           "pause_deliveries", "undelivered_pauses"]
+
+# Events that stop or pause a clock by telling the requester; each takes effect only once its notice is sent.
+PAUSING_EVENTS = frozenset({EventType.CLARIFICATION_REQUESTED, EventType.FEE_NOTICE, EventType.ID_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of the notice that a pausing event announced."""
+
+    event_type: str
+    event_at: datetime
+    state: str  # pending (still in the outbox), sent, held, suppressed or bounced
+    delay: timedelta = timedelta(0)  # how long the notice waited in the outbox before it was sent
+    why: str | None = None
+    notice_id: int | None = None
 
 
 def clock_kind(case: Case) -> str:
@@ -29,8 +49,55 @@ def clock_settings(settings: Settings) -> ClockSettings:
                          extra_non_working_days=settings.clock.extra_non_working_days)
 
 
+def pause_deliveries(case: Case) -> dict[int, Delivery]:
+    """For each pausing event whose notice the notifier linked to it (`pauses` in its notice events): the news
+    of that notice, from its outbox row and the bounce and suppression events. Unlinked pauses are not listed."""
+    pausing = {e.id: e for e in case.events if e.type in PAUSING_EVENTS}
+    notices = {n.id: n for n in case.notices}
+    announced: dict[int, int] = {}  # notice id -> the pausing event it announced
+    out: dict[int, Delivery] = {}
+    for e in case.events:
+        linked, notice_id = e.data.get("pauses"), e.data.get("id")
+        if e.type == EventType.NOTICE_SUPPRESSED and linked in pausing:
+            out[linked] = Delivery(pausing[linked].type, pausing[linked].at, "suppressed", why=e.data.get("why"))
+        elif e.type == EventType.NOTICE_QUEUED and linked in pausing and isinstance(notice_id, int):
+            announced[notice_id] = linked
+        elif e.type == EventType.NOTICE_BOUNCED and notice_id in announced:
+            asked = pausing[announced.pop(notice_id)]
+            out[asked.id] = Delivery(asked.type, asked.at, "bounced", notice_id=notice_id)
+    for notice_id, event_id in announced.items():
+        notice, asked = notices.get(notice_id), pausing[event_id]
+        if notice is None:  # queued in this session and not yet on the relationship: certainly not sent
+            out[event_id] = Delivery(asked.type, asked.at, "pending", notice_id=notice_id)
+            continue
+        state = {NoticeStatus.SENT: "sent", NoticeStatus.HELD: "held"}.get(NoticeStatus(notice.status), "pending")
+        delay = max(notice.sent_at - notice.created_at, timedelta(0)) if notice.sent_at else timedelta(0)
+        why = notice.last_error if state == "held" else None
+        out[event_id] = Delivery(asked.type, asked.at, state, delay, why, notice_id)
+    return out
+
+
+def undelivered_pauses(case: Case, states: tuple[str, ...] = ("held", "bounced", "suppressed")) -> list[str]:
+    """One line per pausing notice that did not go, so the clock keeps running: for `cases show` and the digest."""
+    return [f"{d.event_type} of {d.event_at:%d %b %Y}: its notice is {d.state}"
+            + (f" ({d.why})" if d.why else "") + " — the clock keeps running until it is sent"
+            for d in pause_deliveries(case).values() if d.state in states]
+
+
 def case_clock(case: Case, settings: Settings, today: date | None = None) -> ClockResult:
-    events = [ClockEvent(e.type, e.at, e.data) for e in case.events if e.type in EVENT_TYPES]
+    deliveries = pause_deliveries(case)
+    read = [e for e in case.events if e.type in EVENT_TYPES]
+    events = []
+    for i, e in enumerate(read):
+        delivery = deliveries.get(e.id)
+        if delivery is None:
+            events.append(ClockEvent(e.type, e.at, e.data))
+        elif delivery.state == "sent":
+            # A pause takes effect when its notice is sent: later by the time the notice waited in the outbox,
+            # but never after the next event (a reply to the notice proves it had arrived).
+            at = e.at + delivery.delay
+            later = [n.at for n in read[i + 1:] if n.at >= e.at]
+            events.append(ClockEvent(e.type, min([at, *later[:1]]), e.data))
     return compute(clock_kind(case), case.initial_received_at, events,
                    settings=clock_settings(settings), today=today)
 
@@ -52,6 +119,7 @@ def case_json(case: Case, settings: Settings, today: date | None = None,
         "flags": list(case.flags),
         "valid": case.valid,
         "missing": list(case.missing),
+        "clock_note": "; ".join(undelivered_pauses(case)) or None,
     }
     if full:
         data.update({

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from intake.app import build, open_existing
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
 from intake.cli import corrections as corrections_cli
 from intake.private import write_private
+from responders.digest import delivery_problems
 from responders.outbox import connect
 
 EXIT_OK, EXIT_FAILURE = 0, 1
@@ -102,6 +104,10 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
             "notices": counts(Notice, Notice.status),
             "held": [{"id": n.id, "kind": n.kind, "to": n.to_address, "error": n.last_error}
                      for n in s.scalars(select(Notice).where(Notice.status == NoticeStatus.HELD))],
+            # Bounced and suppressed requester notices of the last 24 hours, clocks kept running (issue 9 item 6).
+            "delivery": [{"reference": p["reference"], "problem": p["problem"], "note": p["note"]}
+                         for p in delivery_problems(s, settings, utcnow().date(), utcnow() - timedelta(days=1))
+                         if p["problem"] != "held"],
         }
     app.close()
     if args.json:
@@ -114,6 +120,8 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{key}: " + (", ".join(f"{k} {v}" for k, v in sorted(data[key].items())) or "none"))
     for n in data["held"]:
         print(f"  held notice {n['id']} ({n['kind']} to {n['to']}): {n['error']}  → foi-intake outbox retry {n['id']}")
+    for p in data["delivery"]:
+        print(f"  {p['problem']}: {p['reference']}: {p['note']}")
     if data["messages"].get(MessageStatus.NEEDS_PERSON):
         print("  messages needing a person: foi-intake messages list")
     return EXIT_OK

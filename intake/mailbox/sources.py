@@ -61,6 +61,8 @@ class Source(Protocol):
 
     def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]: ...
 
+    def refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]: ...
+
     def append(self, folder: str, raw: bytes) -> None: ...
 
     def reset(self) -> None: ...
@@ -160,14 +162,21 @@ class ImapSource:
         if len(present) < len(items):
             log.info("%d message(s) for %s were no longer in %s (moved by a person?)",
                      len(items) - len(present), folder, self.cfg.folder)
-        if present:
-            if client.has_capability("MOVE"):
-                client.move(sorted(present), target)
-            else:  # RFC 3501 fallback: copy, flag deleted, expunge just those
-                client.copy(sorted(present), target)
-                client.delete_messages(sorted(present))
-                client.uid_expunge(sorted(present))
+        _move(client, present, target)
         return [uid for uid, _validity, _message_id in items]
+
+    def refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]:
+        """Move messages, found by Message-ID, from one queue folder to another (their case changed state).
+
+        Returns the Message-IDs handled: moved now, or no longer in `from_folder` (a person moved them)."""
+        if self._client is None:
+            self._client = self._connect()
+        client = self._client
+        source, target = self._folder_name(client, from_folder), self._folder_name(client, to_folder)
+        client.select_folder(source, readonly=False)
+        found = {int(uid) for message_id in message_ids for uid in client.search(["HEADER", "Message-ID", message_id])}
+        _move(client, found, target)
+        return list(message_ids)
 
     def append(self, folder: str, raw: bytes) -> None:
         """Keep a copy of a sent notice in `folder` (the Sent folder), marked read."""
@@ -191,6 +200,18 @@ class ImapSource:
                 client.shutdown()
             except Exception:
                 log.debug("shutdown of a broken connection failed", exc_info=True)
+
+
+def _move(client: imapclient.IMAPClient, uids: set[int], target: str) -> None:
+    """Move `uids` of the selected folder to `target`: MOVE is atomic; the fallback copies before it deletes."""
+    if not uids:
+        return
+    if client.has_capability("MOVE"):
+        client.move(sorted(uids), target)
+    else:  # RFC 3501 fallback: copy, flag deleted, expunge just those
+        client.copy(sorted(uids), target)
+        client.delete_messages(sorted(uids))
+        client.uid_expunge(sorted(uids))
 
 
 def _aware(value: datetime | None) -> datetime:
@@ -253,6 +274,15 @@ class MaildirSource:
             self._box.discard(key)
             moved.append(key)
         return moved
+
+    def refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]:
+        source, target, wanted = self._folder(from_folder), self._folder(to_folder), set(message_ids)
+        for key in list(source.iterkeys()):
+            message = source.get_message(key)
+            if (message["Message-ID"] or "").strip() in wanted:
+                target.add(message)  # added before it is discarded: a crash between leaves two copies, never none
+                source.discard(key)
+        return list(message_ids)
 
     def append(self, folder: str, raw: bytes) -> None:
         message = mailbox.MaildirMessage(raw)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from intake.vocabulary import CaseStatus, NoticePurpose, Outcome
-from responders.desk import Clarify, Desk, Reopen, Respond
+from config.settings import Settings
+from intake.caselog import add_event
+from intake.vocabulary import CaseStatus, EventType, NoticePurpose, NoticeStatus, Outcome
+from responders.desk import Clarify, Desk, Fee, Reopen, Respond
+from responders.digest import digest_context
+from responders.notify import organisation_context
+from responders.outbox import record_sent
 from tests.unit.responders.conftest import NOW, NewCase, kinds, notices
 
 
@@ -30,9 +36,18 @@ def test_a_running_case_is_reminded_then_alerted_once_each(desk: Desk, session: 
 def test_an_unanswered_clarification_lapses_and_closes(desk: Desk, session: Session, new_case: NewCase) -> None:
     case = new_case()
     desk.act(session, case, Clarify(ask="Which sites?"), NOW, "officer")
+    record_sent(notices(session, case)[0], NOW)  # the clock stops when the notice is sent
     counts = desk.daily(session, NOW + timedelta(days=100))
     assert counts["lapsed"] == 1 and case.status == CaseStatus.CLOSED and case.decision == "lapsed (clarification)"
     assert kinds(session, case) == ["clarification", "lapse"]
+
+
+def test_a_clarification_that_never_went_does_not_lapse(desk: Desk, session: Session, new_case: NewCase) -> None:
+    case = new_case()
+    desk.act(session, case, Clarify(ask="Which sites?"), NOW, "officer")
+    counts = desk.daily(session, NOW + timedelta(days=100))  # the notice is still in the outbox
+    assert counts["lapsed"] == 0 and counts["overdue"] == 1
+    assert case.status == CaseStatus.AWAITING_CLARIFICATION
 
 
 def test_the_digest_goes_once_a_day(desk: Desk, session: Session, new_case: NewCase) -> None:
@@ -58,3 +73,27 @@ def test_a_reopened_case_gets_its_reminders_and_overdue_alert(desk: Desk, sessio
     assert reminded["reminders"] == 1, desk.tools.clock(case, on(10).date())
     assert alerted["overdue"] == 1, desk.tools.clock(case, on(21).date())
     assert kinds(session, case) == ["reminder", "overdue"]
+
+
+def test_delivery_problems_head_the_digest(settings: Settings, desk: Desk, session: Session,
+                                           new_case: NewCase) -> None:
+    held, bounced, nowhere = new_case(), new_case(), new_case(email=None)
+    desk.act(session, held, Clarify(ask="Which sites?"), NOW, "officer")
+    [clarification] = notices(session, held)
+    clarification.status, clarification.last_error = NoticeStatus.HELD, "RCPT TO refused: 550"
+    desk.act(session, bounced, Fee(amount=Decimal("10"), breakdown="photocopying"), NOW, "officer")
+    [fees] = notices(session, bounced)
+    record_sent(fees, NOW)
+    add_event(session, bounced, EventType.NOTICE_BOUNCED, NOW, {"notice": "fees", "id": fees.id})
+    desk.notifier.queue(session, nowhere, NoticePurpose.ACKNOWLEDGEMENT, now=NOW)
+    session.flush()
+    rows = digest_context(session, settings, NOW.date())["delivery"]
+    assert [(r["reference"], r["problem"]) for r in rows] == [
+        (held.reference, "held"), (bounced.reference, "bounced"), (nowhere.reference, "suppressed"),
+        (bounced.reference, "clock_running")]
+    assert rows[0]["note"].endswith("the clock keeps running until it is sent")
+    assert "no email address" in rows[2]["note"]
+    assert all(r["state"] == "running" for r in rows if r["reference"] != nowhere.reference)
+    text = desk.notifier.renderer.render("digest", {"org": organisation_context(settings), "now": NOW,
+                                                    **digest_context(session, settings, NOW.date())})[0]
+    assert text.index("DELIVERY PROBLEMS (4)") < text.index("New cases")

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
+from intake.caselog import add_event
 from intake.vocabulary import EventType, NoticePurpose
 from responders.notify import Notifier
 from tests.unit.responders.conftest import (
@@ -96,3 +97,40 @@ def test_the_digest_is_about_no_case(settings: Settings, session: Session) -> No
     assert queued.notice_id and Notifier(settings).queue_digest(session, context, now=NOW).notice_id is None
     (digest,) = notices(session)
     assert digest.case_id is None and digest.to_address == DSP and digest.subject == "FOI daily digest 2026-11-16"
+
+
+def test_a_busy_person_is_not_a_robot(tmp_path: Path, session: Session, new_case: NewCase) -> None:
+    # Six distinct requests from one address in a day: six notices, though the limit is 2 (issue 9 item 6).
+    notifier = Notifier(settings_in(tmp_path, responders={"notices_per_sender_per_day": 2}))
+    cases = [new_case() for _ in range(6)]
+    for i, case in enumerate(cases):
+        case.description, case.questions = f"Topic {'abcdef'[i]}", [f"What about {'abcdef'[i]}?"]
+    results = [notifier.queue(session, case, NoticePurpose.ACKNOWLEDGEMENT, now=NOW) for case in cases]
+    assert all(r.notice_id for r in results)
+
+
+def test_requests_differing_only_in_numbers_count_together(tmp_path: Path, session: Session,
+                                                           new_case: NewCase) -> None:
+    notifier = Notifier(settings_in(tmp_path, responders={"notices_per_sender_per_day": 2}))
+    cases = [new_case() for _ in range(3)]
+    for i, case in enumerate(cases):  # a ticketing robot: the same words, a fresh number each time
+        case.description, case.questions = f"Ticket {i}", [f"Status of ticket {1000 + i}?"]
+    results = [notifier.queue(session, case, NoticePurpose.ACKNOWLEDGEMENT, now=NOW) for case in cases]
+    assert [bool(r.notice_id) for r in results] == [True, True, False]
+
+
+def test_a_pausing_notice_names_the_event_it_announces(settings: Settings, session: Session,
+                                                       new_case: NewCase) -> None:
+    notifier, case = Notifier(settings), new_case()
+    asked = add_event(session, case, EventType.CLARIFICATION_REQUESTED, NOW)
+    session.flush()
+    queued = notifier.queue(session, case, NoticePurpose.CLARIFICATION, now=NOW,
+                            extra={"missing": [], "ask": "Which?", "restart": "afresh", "lapse_on": NOW.date()})
+    assert queued.notice_id
+    [event] = [e for e in case.events if e.type == EventType.NOTICE_QUEUED]
+    assert event.data["pauses"] == asked.id and event.data["id"] == queued.notice_id
+    other = new_case(email=None)  # a notice that cannot go still names its pause: the clock keeps running
+    given = add_event(session, other, EventType.ID_REQUESTED, NOW)
+    session.flush()
+    notifier.queue(session, other, NoticePurpose.SAR_NOTICE, now=NOW, pauses=given.id)
+    assert other.events[-1].type == EventType.NOTICE_SUPPRESSED and other.events[-1].data["pauses"] == given.id

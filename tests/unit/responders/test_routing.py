@@ -36,11 +36,18 @@ def test_a_message_without_a_case_is_not_foi_unless_a_person_must_look(session: 
 
 
 def test_clarifications_wait_together(settings: Settings, session: Session, new_case: NewCase) -> None:
-    waiting, answered = new_case(), new_case()
+    waiting = new_case()
     Desk(settings).act(session, waiting, Clarify(ask="Which sites?"), NOW, "officer")
     assert queue_name(waiting, add_message(session, waiting, message_id="<w@x>")) == "awaiting_clarification"
+    reply = add_message(session, waiting, message_id="<r@x>", triage={"kind": MessageKind.CLARIFICATION_REPLY})
+    assert queue_name(waiting, reply) == "awaiting_clarification"
+
+
+def test_a_reply_on_an_open_case_goes_where_its_case_is(session: Session, new_case: NewCase) -> None:
+    # Issue 9 item 7: the case's state decides, not the message's kind ("thanks" is not a clarification).
+    answered = new_case()
     reply = add_message(session, answered, message_id="<r@x>", triage={"kind": MessageKind.CLARIFICATION_REPLY})
-    assert queue_name(answered, reply) == "awaiting_clarification"
+    assert queue_name(answered, reply) == "new"
 
 
 def test_every_queue_has_a_configured_folder(settings: Settings) -> None:
