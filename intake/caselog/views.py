@@ -18,6 +18,8 @@ def clock_kind(case: Case) -> str:
         return "reuse"
     if case.regime == "sar":
         return "sar"
+    if any(e.type == "publication_scheme" for e in case.events):
+        return "publication_scheme"  # pointed to the scheme (policy 6.10): the desk's publication-scheme action
     if case.regime == "eir":
         return "eir"
     return "foi"  # FOI, and mixed FOI+EIR requests run on the 20-working-day FOI clock
@@ -29,8 +31,10 @@ def clock_settings(settings: Settings) -> ClockSettings:
                          extra_non_working_days=settings.clock.extra_non_working_days)
 
 
-def case_clock(case: Case, settings: Settings, today: date | None = None) -> ClockResult:
-    events = [ClockEvent(e.type, e.at, e.data) for e in case.events if e.type in EVENT_TYPES]
+def case_clock(case: Case, settings: Settings, today: date | None = None,
+               then: tuple[ClockEvent, ...] = ()) -> ClockResult:
+    """The case's clock; `then` adds events not yet written (what an action is about to record)."""
+    events = [ClockEvent(e.type, e.at, e.data) for e in case.events if e.type in EVENT_TYPES] + list(then)
     return compute(clock_kind(case), case.initial_received_at, events,
                    settings=clock_settings(settings), today=today)
 
