@@ -20,7 +20,8 @@ from responders.errors import ActionRefused
 __all__ = ["CostLimit", "cost_estimate", "staff_time_refusal"]
 
 # Words that say a fee charges for the s.12 activities (policy 12.8): locating, retrieving, extracting.
-_STAFF_TIME = re.compile(r"\b(hours?|hrs?|staff time|search\w*|locat\w*|retriev\w*|extract\w*)\b", re.IGNORECASE)
+_STAFF_TIME = re.compile(r"\b(staff time|search\w*|locat\w*|retriev\w*|extract\w*|establish\w* whether)\b",
+                         re.IGNORECASE)
 
 
 def staff_time_refusal(breakdown: str) -> str | None:
