@@ -80,8 +80,11 @@ def sar_extend(tools: DeskTools, s: Session, case: Case, now: datetime, actor: s
                             "Art 12(3)): --reason 'the records span twelve years and three systems'")
     if any(e.type == EventType.SAR_EXTENSION for e in case.events):
         raise ActionRefused(f"{case.reference} is already extended: two further months is the most the law allows")
-    before = tools.clock(case, now.date()).due
-    if before is None or local_date(now, tools.settings.organisation.timezone) > before:
+    clock = tools.clock(case, now.date())
+    before = clock.due
+    if before is None:
+        raise ActionRefused(f"the clock is {clock.state} ({clock.state_reason}): nothing to extend yet")
+    if local_date(now, tools.settings.organisation.timezone) > before:
         raise ActionRefused(f"the extension must be told within the first month (due {before}): too late now")
     event = add_event(s, case, EventType.SAR_EXTENSION, now, {"reason": reason}, actor=actor)
     s.flush()

@@ -29,8 +29,11 @@ def further_time(tools: DeskTools, s: Session, case: Case, now: datetime, actor:
         raise ActionRefused(f"{case.reference} is already a complex review: 40 working days is the most")
     if len(reason.split()) < 3:
         raise ActionRefused("say why more time is needed, in words the requester will read: --reason TEXT")
-    before = tools.clock(case, now.date()).due
-    if before is None or local_date(now, tools.settings.organisation.timezone) > before:
+    clock = tools.clock(case, now.date())
+    before = clock.due
+    if before is None:
+        raise ActionRefused(f"the clock is {clock.state} ({clock.state_reason}): nothing to extend yet")
+    if local_date(now, tools.settings.organisation.timezone) > before:
         raise ActionRefused(f"the requester must be told before the due date ({before}): too late to extend")
     if not review and until and until <= before:
         raise ActionRefused(f"--until {until} is not after the current due date {before}")

@@ -4,7 +4,7 @@ access request with identification and a clarification, and a fee estimate over 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -61,7 +61,7 @@ def test_a_subject_access_request_with_identification_and_clarification(mailbox,
 
     mailbox.append(request(subject=clarification.message["Subject"], body="2019 to 2024, please.\n\nPriya\n",
                            headers={"In-Reply-To": clarification.message["Message-ID"]}),
-                   when=datetime.now(UTC))
+                   when=datetime.now(UTC) + timedelta(seconds=2))  # IMAP keeps whole seconds: after the ask
     assert act(config, "poll", "--once") == 0
     row = case_row(config, reference)
     assert row["status"] == "open" and "clarification_received" in row["events"]
