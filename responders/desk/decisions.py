@@ -124,7 +124,8 @@ class ReviewOpen(Action):
         s.flush()
         clock = tools.clock(review, now.date())
         queued = tools.notifier.queue(s, review, NoticePurpose.REVIEW_ACKNOWLEDGEMENT, now=now,
-                                      extra={"original_reference": case.reference, "decide_by": clock.due})
+                                      extra={"original_reference": case.reference, "decide_by": clock.due,
+                                             "review_reason": self.reason})
         return Done(f"internal review {review.reference} opened, decide by {clock.due}", queued_ids(queued),
                     opened=review.reference)
 
