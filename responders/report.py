@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from intake.caselog import Case
 from intake.caselog.views import case_clock
-from intake.vocabulary import CaseStatus, EventType, MessageKind
+from intake.vocabulary import CaseStatus, EventType, MessageKind, Regime
 
 __all__ = ["REQUEST_KINDS", "Figures", "figures", "render_text"]
 
@@ -38,6 +38,12 @@ class Figures:
     reviews_received: int = 0
     review_outcomes: dict[str, int] = field(default_factory=dict)
     ico_communications: int = 0
+    # Subject access (UK GDPR Art 12(3)) is not FOI or EIR: its own lines, never in the figures above.
+    sar_received: int = 0
+    sar_within_time: int = 0  # one month, or three when extended
+    sar_extended: int = 0
+    sar_late: list[dict[str, Any]] = field(default_factory=list)
+    sar_open_overdue: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -65,6 +71,9 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
             continue
         if case.kind not in REQUEST_KINDS:
             continue
+        if case.regime == Regime.SAR:
+            _count_sar(out, case, settings, today)
+            continue
         out.received += 1
         regimes[case.regime or "none"] += 1
         out.media += "media" in case.flags
@@ -91,6 +100,20 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
     return out
 
 
+def _count_sar(out: Figures, case: Case, settings: Settings, today: date | None) -> None:
+    """A subject access request's own lines: received, answered within its month(s), extended, late."""
+    clock = case_clock(case, settings, today)
+    out.sar_received += 1
+    out.sar_extended += any(e.type == EventType.SAR_EXTENSION for e in case.events)
+    row = {"reference": case.reference, "due": clock.due.isoformat() if clock.due else None, "state": clock.state}
+    if clock.state == "met":
+        out.sar_within_time += 1
+    elif clock.state == "late":
+        out.sar_late.append(row)
+    elif clock.state == "overdue":
+        out.sar_open_overdue.append(row)
+
+
 def render_text(f: Figures) -> str:
     """The figures as a person reads them (one line each, late and overdue cases listed)."""
     answered = f.responded_in_time + len(f.responded_late)
@@ -115,5 +138,13 @@ def render_text(f: Figures) -> str:
         f"  internal reviews received:         {f.reviews_received}  "
         + ", ".join(f"{k} {v}" for k, v in sorted(f.review_outcomes.items())),
         f"  communications from the ICO:       {f.ico_communications}",
+        "Subject access requests (UK GDPR Art 12(3); not FOI or EIR)",
+        f"  received:                          {f.sar_received}",
+        f"  responded within the time limit:   {f.sar_within_time}",
+        f"  extended by two months:            {f.sar_extended}",
+        f"  responded late:                    {len(f.sar_late)}",
+        *(f"    {r['reference']} due {r['due']}" for r in f.sar_late),
+        f"  open and overdue:                  {len(f.sar_open_overdue)}",
+        *(f"    {r['reference']} due {r['due']}" for r in f.sar_open_overdue),
     ]
     return "\n".join(lines)

@@ -38,6 +38,8 @@ def clock_kind(case: Case) -> str:
         return "reuse"
     if case.regime == "sar":
         return "sar"
+    if any(e.type == "publication_scheme" for e in case.events):
+        return "publication_scheme"  # pointed to the scheme (policy 6.10): the desk's publication-scheme action
     if case.regime == "eir":
         return "eir"
     return "foi"  # FOI, and mixed FOI+EIR requests run on the 20-working-day FOI clock
@@ -84,7 +86,9 @@ def undelivered_pauses(case: Case, states: tuple[str, ...] = ("held", "bounced",
             for d in pause_deliveries(case).values() if d.state in states]
 
 
-def case_clock(case: Case, settings: Settings, today: date | None = None) -> ClockResult:
+def case_clock(case: Case, settings: Settings, today: date | None = None,
+               then: tuple[ClockEvent, ...] = ()) -> ClockResult:
+    """The case's clock; `then` adds events not yet written (what an action is about to record)."""
     deliveries = pause_deliveries(case)
     read = [e for e in case.events if e.type in EVENT_TYPES]
     events = []
@@ -98,6 +102,7 @@ def case_clock(case: Case, settings: Settings, today: date | None = None) -> Clo
             at = e.at + delivery.delay
             later = [n.at for n in read[i + 1:] if n.at >= e.at]
             events.append(ClockEvent(e.type, min([at, *later[:1]]), e.data))
+    events.extend(then)
     return compute(clock_kind(case), case.initial_received_at, events,
                    settings=clock_settings(settings), today=today)
 

@@ -18,12 +18,17 @@ from intake.cli import corrections as corrections_cli
 from intake.vocabulary import Outcome, Regime, ReviewOutcome
 from responders.desk import (
     Action,
+    Clarified,
     Clarify,
     CommsSignoff,
+    CostLimit,
     Extend,
     Fee,
     FeePaid,
+    IdReceived,
+    IdRequest,
     Note,
+    PublicationScheme,
     Reopen,
     Respond,
     ReviewClose,
@@ -48,40 +53,24 @@ def _money(value: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+def _hours(value: str) -> Decimal:
+    try:
+        hours = Decimal(value)
+    except InvalidOperation as exc:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {value!r}") from exc
+    if not hours.is_finite() or hours < 0:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {value!r}")
+    return hours
+
+
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     case = sub.add_parser("case", help="act on one case: clarify, fee, extend, respond, review…")
     case.add_argument("reference")
     case.add_argument("--actor", default=None, help="who is acting (default: the login name)")
     acts = case.add_subparsers(dest="action", required=True)
-    acts.add_parser("clarify", help="ask the requester to clarify; stops the clock").add_argument(
-        "--ask", required=True, help="the question, in your words")
-    fee = acts.add_parser("fee", help="send a fees notice; pauses the clock (s.10(2))")
-    fee.add_argument("--amount", required=True, type=_money, metavar="GBP")
-    fee.add_argument("--breakdown", required=True, help="how the fee was worked out")
-    acts.add_parser("fee-paid", help="the fee arrived; the clock runs again")
-    extend = acts.add_parser("extend", help="extend for the public interest test (s.10(3)) or EIR reg 7")
-    extend.add_argument("--reason", required=True, choices=("pit", "eir"))
-    extend.add_argument("--exemption", action="append", default=[], help="e.g. s43 (repeatable)")
-    extend.add_argument("--until", type=date.fromisoformat, help="estimated date, YYYY-MM-DD")
-    extend.add_argument("--days", type=int, help="further working days")
-    acts.add_parser("comms-signoff", help="Communications agreed the response (policy 18.2)").add_argument(
-        "--by", help="who signed off")
-    respond = acts.add_parser("respond", help="record that the response was sent")
-    respond.add_argument("--outcome", required=True, choices=list(Outcome))
-    respond.add_argument("--exemption", action="append", default=[])
-    respond.add_argument("--sent-on", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
-    respond.add_argument("--late-reason", help="why it was late, for the monitoring figures (policy 31.2)")
-    transfer = acts.add_parser("transfer", help="signpost to the body that holds it (policy 19.1)")
-    transfer.add_argument("--to", required=True, dest="authority")
-    transfer.add_argument("--contact", help="their FOI address")
-    acts.add_parser("review-open", help="open an internal review of this case")
-    acts.add_parser("review-close", help="decide an internal review").add_argument(
-        "--outcome", required=True, choices=list(ReviewOutcome))
-    acts.add_parser("reopen", help="reopen a responded or closed case")
+    _clock_parsers(acts)
+    _decision_parsers(acts)
     corrections_cli.add_reclassify_parser(acts)
-    note = acts.add_parser("note", help="add a note to the audit trail")
-    note.add_argument("text")
-    note.add_argument("--ico", action="store_true", help="it records a communication from the ICO (policy 31.2)")
     draft = acts.add_parser("draft", help="write a response or refusal draft (.docx and .txt)")
     draft.add_argument("--outcome", required=True, choices=list(Outcome))
     draft.add_argument("--exemption", action="append", default=[])
@@ -94,6 +83,57 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD (default: 1 January)")
     report.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     report.add_argument("--json", action="store_true")
+
+
+def _clock_parsers(acts: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The actions that stop, pause or extend a clock (the lifecycle table says for which case kinds)."""
+    acts.add_parser("clarify", help="ask the requester to clarify; stops the clock").add_argument(
+        "--ask", required=True, help="the question, in your words")
+    acts.add_parser("clarified", help="the clarification came by post, phone or in person").add_argument(
+        "--summary", help="what the requester said")
+    fee = acts.add_parser("fee", help="send a fees notice; pauses the clock (s.10(2))")
+    fee.add_argument("--amount", required=True, type=_money, metavar="GBP", help="disbursements (policy 12.2)")
+    fee.add_argument("--breakdown", required=True, help="how the fee was worked out")
+    fee.add_argument("--hours", type=_hours, help="estimated staff time for the s.12 activities (policy 12.8); "
+                                                     "over the cost limit a s.12 refusal is proposed, not sent")
+    acts.add_parser("fee-paid", help="the fee arrived; the clock runs again and the requester is told the date")
+    acts.add_parser("cost-limit", help="confirm a proposed s.12 refusal, with advice and assistance "
+                                       "(policy 13.3)").add_argument("--advice", required=True)
+    extend = acts.add_parser("extend", help="FOI s.10(3) / EIR reg 7; SAR two months; complex review; re-use")
+    extend.add_argument("--reason", required=True,
+                        help="pit or eir for an FOI/EIR request; for a SAR, review or re-use request the reasons "
+                             "in words, as the requester will read them")
+    extend.add_argument("--exemption", action="append", default=[], help="e.g. s43 (repeatable)")
+    extend.add_argument("--until", type=date.fromisoformat, help="estimated date, YYYY-MM-DD")
+    extend.add_argument("--days", type=int, help="further working days")
+    acts.add_parser("id-request", help="subject access: ask for identification (UK GDPR Art 12(6))").add_argument(
+        "--ask", help="what to send, if not the usual documents")
+    acts.add_parser("id-received", help="subject access: identification checked; the month runs").add_argument(
+        "--on", type=date.fromisoformat, help="the day it arrived, YYYY-MM-DD (default: today)")
+
+
+def _decision_parsers(acts: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The actions that decide or follow a case."""
+    acts.add_parser("comms-signoff", help="Communications agreed the response (policy 18.2)").add_argument(
+        "--by", help="who signed off")
+    respond = acts.add_parser("respond", help="record that the response was sent")
+    respond.add_argument("--outcome", required=True, choices=list(Outcome))
+    respond.add_argument("--exemption", action="append", default=[])
+    respond.add_argument("--sent-on", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    respond.add_argument("--late-reason", help="why it was late, for the monitoring figures (policy 31.2)")
+    acts.add_parser("publication-scheme", help="point to the publication scheme (policy 6.10)").add_argument(
+        "--url", help="the page (default: [responders] publication_scheme_url)")
+    transfer = acts.add_parser("transfer", help="signpost to the body that holds it (policy 19.1)")
+    transfer.add_argument("--to", required=True, dest="authority")
+    transfer.add_argument("--contact", help="their FOI address")
+    acts.add_parser("review-open", help="open an internal review of this case").add_argument(
+        "--reason", choices=("late",), help="late: a complaint that no response came in time")
+    acts.add_parser("review-close", help="decide an internal review").add_argument(
+        "--outcome", required=True, choices=list(ReviewOutcome))
+    acts.add_parser("reopen", help="reopen a responded or closed case")
+    note = acts.add_parser("note", help="add a note to the audit trail")
+    note.add_argument("text")
+    note.add_argument("--ico", action="store_true", help="it records a communication from the ICO (policy 31.2)")
 
 
 def run_case(settings: Settings, args: argparse.Namespace) -> int:
@@ -128,10 +168,20 @@ def _action(args: argparse.Namespace) -> Action:
     match args.action:
         case "clarify":
             return Clarify(ask=args.ask)
+        case "clarified":
+            return Clarified(args.summary)
         case "fee":
-            return Fee(args.amount, args.breakdown)
+            return Fee(args.amount, args.breakdown, hours=args.hours)
         case "fee-paid":
             return FeePaid()
+        case "cost-limit":
+            return CostLimit(args.advice)
+        case "id-request":
+            return IdRequest(args.ask)
+        case "id-received":
+            return IdReceived(args.on)
+        case "publication-scheme":
+            return PublicationScheme(args.url)
         case "extend":
             return Extend(args.reason, tuple(args.exemption), until=args.until, days=args.days)
         case "comms-signoff":
@@ -141,7 +191,7 @@ def _action(args: argparse.Namespace) -> Action:
         case "transfer":
             return Transfer(args.authority, args.contact)
         case "review-open":
-            return ReviewOpen()
+            return ReviewOpen(args.reason)
         case "review-close":
             return ReviewClose(args.outcome)
         case "reopen":

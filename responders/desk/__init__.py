@@ -18,40 +18,61 @@ from intake.caselog import Case, Message
 from intake.vocabulary import EventType
 from responders.desk.arrivals import ACK_REGIMES, case_opened, reply_received
 from responders.desk.base import Action, DeskTools, Done
-from responders.desk.clock_actions import MISSING_PARTS, Clarify, Extend, Fee, FeePaid, missing_context
+from responders.desk.clock_actions import MISSING_PARTS, Clarified, Clarify, Extend, Fee, FeePaid, missing_context
 from responders.desk.corrections import Reclassify
+from responders.desk.costs import CostLimit
 from responders.desk.daily import daily
-from responders.desk.decisions import CommsSignoff, Note, Reopen, Respond, ReviewClose, ReviewOpen, Transfer
+from responders.desk.decisions import (
+    CommsSignoff,
+    Note,
+    PublicationScheme,
+    Reopen,
+    Respond,
+    ReviewClose,
+    ReviewOpen,
+    Transfer,
+)
+from responders.desk.lifecycle import LIFECYCLE, Route, route_of
+from responders.desk.sar import IdReceived, IdRequest
 from responders.errors import ActionRefused
 from responders.notify import Notifier
 
 __all__ = [
     "ACK_REGIMES",
     "ACTIONS",
+    "LIFECYCLE",
     "MISSING_PARTS",
     "Action",
     "ActionRefused",
+    "Clarified",
     "Clarify",
     "CommsSignoff",
+    "CostLimit",
     "Desk",
     "DeskTools",
     "Done",
     "Extend",
     "Fee",
     "FeePaid",
+    "IdReceived",
+    "IdRequest",
     "Note",
+    "PublicationScheme",
     "Reclassify",
     "Reopen",
     "Respond",
     "ReviewClose",
     "ReviewOpen",
+    "Route",
     "Transfer",
     "missing_context",
+    "route_of",
 ]
 
+# Every action by its verb; a module adding actions (corrections) adds its classes to this tuple.
 ACTIONS: dict[str, type[Action]] = {a.name: a for a in (
-    Clarify, Fee, FeePaid, Extend, CommsSignoff, Respond, Transfer, ReviewOpen, ReviewClose, Reopen, Note,
-    Reclassify)}
+    Clarify, Clarified, Fee, FeePaid, CostLimit, Extend, CommsSignoff, Respond, Transfer, ReviewOpen, ReviewClose,
+    Reopen, Note, PublicationScheme, IdRequest, IdReceived, Reclassify)}
 
 
 class Desk:

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from intake.caselog import Case
-from intake.caselog.clock import ClockResult, WorkingCalendar
+from intake.caselog.clock import ClockEvent, ClockResult, WorkingCalendar
 from intake.caselog.views import case_clock
 from intake.vocabulary import CaseStatus, EventType, NoticePurpose
+from responders.desk.lifecycle import refuse_unless_allowed, step_for
 from responders.errors import ActionRefused
 from responders.exemptions import Exemption, lookup
 from responders.notify import Notifier, Queued
@@ -52,10 +53,11 @@ class DeskTools:
     settings: Settings
     notifier: Notifier
 
-    def clock(self, case: Case, today: date | None = None) -> ClockResult:
-        """The case's clock; an event log the clock cannot count (an event dated before receipt) is refused."""
+    def clock(self, case: Case, today: date | None = None, then: tuple[ClockEvent, ...] = ()) -> ClockResult:
+        """The case's clock (with `then`, events about to be written); an event log the clock cannot count (an
+        event dated before receipt) is refused."""
         try:
-            return case_clock(case, self.settings, today)
+            return case_clock(case, self.settings, today, then)
         except ValueError as exc:
             raise ActionRefused(f"the clock cannot count this: {exc}") from None
 
@@ -73,8 +75,10 @@ class DeskTools:
 class Action(ABC):
     """One thing a person does to a case. The class says what it is; `apply` does it.
 
-    `name` is the command's verb, `allowed_from` the case statuses it may run from (anything else is refused
-    with `refused_from`), `writes` the events it may record and `sends` the notices it may queue.
+    `name` is the command's verb. For an action in the lifecycle table (`responders.desk.lifecycle`) the
+    case's route and status are checked against its row; the class attributes are its union over the routes.
+    Any other action says here the statuses it may run from (else refused with `refused_from`), the events
+    it may record and the notices it may queue.
     """
 
     name: ClassVar[str]
@@ -84,8 +88,11 @@ class Action(ABC):
     refused_from: ClassVar[str] = "{reference} is {status}, not open"
 
     def run(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
-        """Refuse if the case's status does not allow the action, else apply it."""
-        if case.status not in self.allowed_from:
+        """Refuse if the case's route or status does not allow the action, else apply it."""
+        step = step_for(case, self.name)
+        if step is not None:
+            refuse_unless_allowed(case, self.name, step)
+        elif case.status not in self.allowed_from:
             raise ActionRefused(self.refused_from.format(reference=case.reference, status=case.status))
         return self.apply(tools, s, case, now, actor)
 

@@ -1,4 +1,4 @@
-"""Actions that stop, pause or extend the statutory clock: clarify, fee, fee-paid, extend."""
+"""Actions that stop, pause or extend the statutory clock: clarify, clarified, fee, fee-paid, extend."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from intake.caselog import Case, add_event
-from intake.caselog.clock import clarification_lapses_on, fee_lapses_on
-from intake.vocabulary import CaseStatus, EventType, NoticePurpose, Regime
+from intake.caselog.clock import ClockEvent, clarification_lapses_on, fee_lapses_on
+from intake.vocabulary import EventType, NoticePurpose, Regime
 from responders.desk.base import (
-    ONLY_OPEN,
     Action,
     DeskTools,
     Done,
@@ -22,9 +21,13 @@ from responders.desk.base import (
     last_day_before,
     queued_ids,
 )
+from responders.desk.costs import cost_estimate, staff_time_refusal
+from responders.desk.lifecycle import Route, route_of, union_of
+from responders.desk.sar import sar_clarify, sar_extend
+from responders.desk.time_extensions import further_time
 from responders.errors import ActionRefused
 
-__all__ = ["MISSING_PARTS", "Clarify", "Extend", "Fee", "FeePaid", "missing_context"]
+__all__ = ["MISSING_PARTS", "Clarified", "Clarify", "Extend", "Fee", "FeePaid", "missing_context"]
 
 # FOIA s.8(1): what a valid request must contain, and why we ask for what is missing (policy 7.2).
 MISSING_PARTS: dict[str, tuple[str, str]] = {
@@ -47,17 +50,17 @@ def missing_context(missing: list[str]) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class Clarify(Action):
-    """Ask the requester to clarify (FOIA s.1(3)); the clock stops. The intake asks too, dated at receipt,
-    when a request was never valid (`at`)."""
+    """Ask the requester to clarify (FOIA s.1(3); for a SAR UK GDPR Art 12A); the clock stops. The intake
+    asks too, dated at receipt, when a request was never valid (`at`)."""
 
     ask: str | None
     at: datetime | None = None
     name: ClassVar[str] = "clarify"
-    allowed_from: ClassVar[frozenset[CaseStatus]] = ONLY_OPEN
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.CLARIFICATION_REQUESTED,)
-    sends: ClassVar[tuple[NoticePurpose, ...]] = (NoticePurpose.CLARIFICATION,)
+    allowed_from, writes, sends = union_of("clarify")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        if route_of(case) == Route.SAR:
+            return sar_clarify(tools, s, case, now, actor, self.ask)
         at = self.at or now
         event = add_event(s, case, EventType.CLARIFICATION_REQUESTED, at,
                           {"ask": self.ask, "missing": list(case.missing)}, actor=actor)
@@ -71,17 +74,41 @@ class Clarify(Action):
 
 
 @dataclass(frozen=True)
+class Clarified(Action):
+    """The clarification came by post, phone or in person: a person records it and the clock runs again."""
+
+    summary: str | None = None
+    name: ClassVar[str] = "clarified"
+    allowed_from, writes, sends = union_of("clarified")
+
+    def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        add_event(s, case, EventType.CLARIFICATION_RECEIVED, now,
+                  {"complete": True, "summary": self.summary, "by": "hand"}, actor=actor)
+        case.missing, case.valid = [], True
+        return tools.done_with_clock(s, case, now, "clarification received")
+
+
+@dataclass(frozen=True)
 class Fee(Action):
-    """Send a fees notice (FOIA s.9); the clock pauses until payment (s.10(2))."""
+    """Send a fees notice (FOIA s.9); the clock pauses until payment (s.10(2)). Staff time is never charged
+    below the cost limit (policy 12.3); an estimate over it proposes a s.12 refusal for a person to confirm."""
 
     amount: Decimal
     breakdown: str
+    hours: Decimal | None = None
     name: ClassVar[str] = "fee"
-    allowed_from: ClassVar[frozenset[CaseStatus]] = ONLY_OPEN
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.FEE_NOTICE,)
-    sends: ClassVar[tuple[NoticePurpose, ...]] = (NoticePurpose.FEES,)
+    allowed_from, writes, sends = union_of("fee")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        if case.regime == Regime.EIR:
+            raise ActionRefused("an EIR charge (reg 8) does not pause the EIR clock: record it with note, and "
+                                "respond when it is paid")
+        if self.hours is not None:
+            proposal = cost_estimate(tools, s, case, now, actor, self.hours, self.amount)
+            if proposal is not None:
+                return proposal
+        elif refusal := staff_time_refusal(self.breakdown):
+            raise ActionRefused(refusal)
         if self.amount <= 0:
             raise ActionRefused("the fee must be more than £0")
         event = add_event(s, case, EventType.FEE_NOTICE, now,
@@ -97,34 +124,41 @@ class Fee(Action):
 
 @dataclass(frozen=True)
 class FeePaid(Action):
-    """The fee arrived; the clock runs again."""
+    """The fee arrived; the clock runs again, and the requester is told the new response date (policy 12.1)."""
 
     name: ClassVar[str] = "fee-paid"
-    allowed_from: ClassVar[frozenset[CaseStatus]] = frozenset({CaseStatus.AWAITING_FEE})
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.FEE_PAID,)
-    refused_from: ClassVar[str] = "{reference} is not waiting for a fee (status {status})"
+    allowed_from, writes, sends = union_of("fee-paid")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        # The notice names the date the payment gives, so it is worked out before the payment is written.
+        due = tools.clock(case, now.date(), then=(ClockEvent(EventType.FEE_PAID, now, {}),)).due
+        paid = sum(e.type == EventType.FEE_PAID for e in case.events)
+        queued = tools.notifier.queue(s, case, NoticePurpose.FEE_PAID, now=now, to=case.requester_email,
+                                      key=f"fee_paid:{case.reference}:{paid}",
+                                      extra={"paid_on": now.date(), "new_due": due})
         add_event(s, case, EventType.FEE_PAID, now, actor=actor)
-        s.flush()
-        return Done(f"fee paid; due {tools.clock(case, now.date()).due}")
+        return Done(f"fee paid; due {due}", queued_ids(queued))
 
 
 @dataclass(frozen=True)
 class Extend(Action):
-    """Extend for the public interest test (FOIA s.10(3)) or for complex environmental information (EIR
-    reg 7)."""
+    """Extend the time: the public interest test (FOIA s.10(3)), complex environmental information (EIR reg 7),
+    two further months for a SAR (UK GDPR Art 12(3)), a complex review (s.45 Code) or a re-use request (RPSI
+    reg 8(2)); the table says which for each route."""
 
-    reason: str  # "pit" or "eir"
+    reason: str  # "pit" or "eir"; for the other routes free text, told to the requester
     exemptions: tuple[str, ...] = ()
     until: date | None = None
     days: int | None = None
     name: ClassVar[str] = "extend"
-    allowed_from: ClassVar[frozenset[CaseStatus]] = ONLY_OPEN
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.PIT_EXTENSION, EventType.EIR_EXTENSION)
-    sends: ClassVar[tuple[NoticePurpose, ...]] = (NoticePurpose.EXTENSION,)
+    allowed_from, writes, sends = union_of("extend")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        route = route_of(case)
+        if route == Route.SAR:
+            return sar_extend(tools, s, case, now, actor, self.reason)
+        if route in (Route.REVIEW, Route.REUSE):
+            return further_time(tools, s, case, now, actor, self.reason, until=self.until, days=self.days)
         chosen = exemptions_named(self.exemptions)
         event_type = self._event_type(case, any(e.absolute for e in chosen), bool(chosen))
         before = tools.clock(case, now.date()).due

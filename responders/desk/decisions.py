@@ -1,4 +1,5 @@
-"""Actions that decide or follow a case: comms sign-off, respond, transfer, internal review, reopen, note."""
+"""Actions that decide or follow a case: comms sign-off, respond, transfer, internal review, publication scheme,
+reopen, note."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from typing import ClassVar, TypeVar
 
 from sqlalchemy.orm import Session
 
-from intake.caselog import Case, add_event, next_reference
+from intake.caselog import Case, add_event, find_case, next_reference
 from intake.caselog.clock import local_date
 from intake.vocabulary import (
     LIVE_STATUSES,
-    CaseStatus,
     EventType,
     MessageKind,
     NoticePurpose,
@@ -20,10 +20,12 @@ from intake.vocabulary import (
     Regime,
     ReviewOutcome,
 )
-from responders.desk.base import ANY_STATUS, Action, DeskTools, Done, exemptions_named, queued_ids
+from responders.desk.base import Action, DeskTools, Done, exemptions_named, queued_ids
+from responders.desk.lifecycle import LIFECYCLE, route_of, union_of
 from responders.errors import ActionRefused
 
-__all__ = ["CommsSignoff", "Note", "Reopen", "Respond", "ReviewClose", "ReviewOpen", "Transfer"]
+__all__ = ["CommsSignoff", "Note", "PublicationScheme", "Reopen", "Respond", "ReviewClose", "ReviewOpen",
+           "Transfer"]
 
 _Outcome = TypeVar("_Outcome", Outcome, ReviewOutcome)
 
@@ -34,7 +36,7 @@ class CommsSignoff(Action):
 
     by: str | None = None
     name: ClassVar[str] = "comms-signoff"
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.COMMS_SIGNOFF,)
+    allowed_from, writes, sends = union_of("comms-signoff")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         if "media" not in case.flags:
@@ -52,9 +54,7 @@ class Respond(Action):
     sent_on: date | None = None
     late_reason: str | None = None
     name: ClassVar[str] = "respond"
-    allowed_from: ClassVar[frozenset[CaseStatus]] = LIVE_STATUSES
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.RESPONDED,)
-    refused_from: ClassVar[str] = "{reference} is already {status}; reopen it first"
+    allowed_from, writes, sends = union_of("respond")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         outcome = _one_of(Outcome, self.outcome)
@@ -84,8 +84,7 @@ class Transfer(Action):
     authority: str
     contact: str | None = None
     name: ClassVar[str] = "transfer"
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.TRANSFERRED, EventType.CLOSED)
-    sends: ClassVar[tuple[NoticePurpose, ...]] = (NoticePurpose.TRANSFER,)
+    allowed_from, writes, sends = union_of("transfer")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         add_event(s, case, EventType.TRANSFERRED, now, {"to": self.authority, "contact": self.contact}, actor=actor)
@@ -99,13 +98,15 @@ class Transfer(Action):
 
 @dataclass(frozen=True)
 class ReviewOpen(Action):
-    """Open an internal review of this case (s.45 Code; EIR reg 11) as a case of its own."""
+    """Open an internal review of this case (s.45 Code; EIR reg 11) as a case of its own: of a response, or
+    (`reason` "late") a complaint that no response came in time."""
 
+    reason: str | None = None
     name: ClassVar[str] = "review-open"
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.REVIEW_OPENED, EventType.RECEIVED)
-    sends: ClassVar[tuple[NoticePurpose, ...]] = (NoticePurpose.REVIEW_ACKNOWLEDGEMENT,)
+    allowed_from, writes, sends = union_of("review-open")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        self._guard(s, case)
         review = Case(
             reference=next_reference(s, tools.settings.organisation.reference_format, now.date()),
             kind=MessageKind.INTERNAL_REVIEW,
@@ -116,14 +117,53 @@ class ReviewOpen(Action):
             questions=[], method="email", valid=None, missing=[], reasons=[])
         s.add(review)
         s.flush()
-        add_event(s, review, EventType.RECEIVED, now, {"review_of": case.reference}, actor=actor)
-        add_event(s, case, EventType.REVIEW_OPENED, now, {"review": review.reference}, actor=actor)
+        add_event(s, review, EventType.RECEIVED, now, {"review_of": case.reference, "reason": self.reason},
+                  actor=actor)
+        add_event(s, case, EventType.REVIEW_OPENED, now, {"review": review.reference, "reason": self.reason},
+                  actor=actor)
         s.flush()
         clock = tools.clock(review, now.date())
         queued = tools.notifier.queue(s, review, NoticePurpose.REVIEW_ACKNOWLEDGEMENT, now=now,
-                                      extra={"original_reference": case.reference, "decide_by": clock.due})
+                                      extra={"original_reference": case.reference, "decide_by": clock.due,
+                                             "review_reason": self.reason})
         return Done(f"internal review {review.reference} opened, decide by {clock.due}", queued_ids(queued),
                     opened=review.reference)
+
+    def _guard(self, s: Session, case: Case) -> None:
+        """An unanswered case is reviewed only as a complaint about lateness; one review at a time."""
+        if self.reason not in (None, "late"):
+            raise ActionRefused(f"--reason is late or nothing, not {self.reason!r}")
+        if case.status in LIVE_STATUSES and self.reason != "late":
+            step = LIFECYCLE[route_of(case)]["review-open"]
+            raise ActionRefused(step.needs.format(reference=case.reference, status=case.status))
+        for ref in (e.data.get("review") for e in case.events if e.type == EventType.REVIEW_OPENED):
+            review = find_case(s, str(ref))
+            if review is not None and review.status in LIVE_STATUSES:
+                raise ActionRefused(f"{case.reference} is already under review in {review.reference}")
+
+
+@dataclass(frozen=True)
+class PublicationScheme(Action):
+    """Point the requester to the publication scheme (FOIA s.21; policy 6.10): the case becomes a referral,
+    answered by the notice, on the scheme's clock (5 working days local, 20 statutory)."""
+
+    url: str | None = None
+    name: ClassVar[str] = "publication-scheme"
+    allowed_from, writes, sends = union_of("publication-scheme")
+
+    def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
+        url = self.url or tools.settings.responders.publication_scheme_url
+        if not url:
+            raise ActionRefused("no publication scheme address: --url, or [responders] publication_scheme_url")
+        add_event(s, case, EventType.PUBLICATION_SCHEME, now, {"url": url}, actor=actor)
+        add_event(s, case, EventType.RESPONDED, now,
+                  {"outcome": Outcome.GRANTED, "exemptions": [], "via": "publication scheme"}, actor=actor)
+        case.decision, case.exemptions, case.completed_at, case.sent_at = Outcome.GRANTED, [], now, now
+        s.flush()
+        queued = tools.notifier.queue(s, case, NoticePurpose.PUBLICATION_SCHEME, now=now, to=case.requester_email,
+                                      extra={"url": url})
+        done = tools.done_with_clock(s, case, now, "pointed to the publication scheme")
+        return Done(done.summary, queued_ids(queued))
 
 
 @dataclass(frozen=True)
@@ -132,7 +172,7 @@ class ReviewClose(Action):
 
     outcome: str
     name: ClassVar[str] = "review-close"
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.RESPONDED,)
+    allowed_from, writes, sends = union_of("review-close")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         if case.kind != MessageKind.INTERNAL_REVIEW:
@@ -149,9 +189,7 @@ class Reopen(Action):
     """Reopen a responded, closed or paused case: it is open again, undecided, and its clock runs."""
 
     name: ClassVar[str] = "reopen"
-    allowed_from: ClassVar[frozenset[CaseStatus]] = ANY_STATUS - {CaseStatus.OPEN}
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.REOPENED,)
-    refused_from: ClassVar[str] = "{reference} is already open"
+    allowed_from, writes, sends = union_of("reopen")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         add_event(s, case, EventType.REOPENED, now, {"was": case.status, "decision": case.decision}, actor=actor)
@@ -166,7 +204,7 @@ class Note(Action):
     text: str
     ico: bool = False
     name: ClassVar[str] = "note"
-    writes: ClassVar[tuple[EventType, ...]] = (EventType.NOTE, EventType.ICO_COMMUNICATION)
+    allowed_from, writes, sends = union_of("note")
 
     def apply(self, tools: DeskTools, s: Session, case: Case, now: datetime, actor: str) -> Done:
         add_event(s, case, EventType.ICO_COMMUNICATION if self.ico else EventType.NOTE, now, {"text": self.text},

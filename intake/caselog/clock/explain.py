@@ -32,6 +32,8 @@ from intake.caselog.clock.steps import (
     Outcome,
     Received,
     Reopened,
+    SarClarificationAnswered,
+    SarClarificationAsked,
     SarDue,
     SarEnded,
     SarExtension,
@@ -136,6 +138,14 @@ def _day_text(step: Step) -> str:
             return "identification received: the month runs from here"
         case SarIdReceived(outstanding=False):
             return "identification received (none outstanding)"
+        case SarClarificationAsked(applied=True):
+            return "clarification requested: the month is paused until the reply (UK GDPR Art 12A, DUAA 2025)"
+        case SarClarificationAsked(applied=False):
+            return "clarification requested: already paused"
+        case SarClarificationAnswered(outstanding=True, days_paused=n):
+            return f"clarification received: the month resumes, {plural(n, 'day')} later"
+        case SarClarificationAnswered(outstanding=False):
+            return "clarification received (none outstanding)"
         case SarEnded(ending=ending):
             return str(ending)
         case SarDue():
@@ -231,6 +241,8 @@ def note(tag: str, step: Step) -> str:
             return f"{tag}: not applied"
         case SarIdReceived():
             return f"{tag}: no identification was outstanding; ignored"
+        case SarClarificationAsked() | SarClarificationAnswered():
+            return f"{tag}: {_day_text(step)}; ignored"
         case EventStep(outcome=outcome):
             return f"{tag}: {outcome_text(outcome)}"
     raise AssertionError(step)  # pragma: no cover - only refused events have notes

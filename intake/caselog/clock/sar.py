@@ -27,6 +27,10 @@ class _Sar:
     start: date
     months: int = SAR_MONTHS
     awaiting_id: bool = False
+    # UK GDPR Art 12A (inserted by DUAA 2025 s.76, "stop the clock"): days waiting for clarification the
+    # controller reasonably needs do not count, towards the month or the time to give an extension notice.
+    clarifying_since: date | None = None
+    paused_days: int = 0
     ending: tuple[EventType, date] | None = None
     steps: list[st.Step] = field(default_factory=list)
     after: list[st.Step] = field(default_factory=list)  # the response and anything later read best last
@@ -39,6 +43,7 @@ class _Sar:
 
     def due_for(self, n: int) -> date:
         target, _ = months_later(self.start, n)
+        target += timedelta(days=self.paused_days)
         return target if self.cal.is_working_day(target) else self.cal.next_working_day(target)
 
 
@@ -65,6 +70,9 @@ def _apply(s: _Sar, e: Ev) -> None:
             return
         s.awaiting_id, s.start = False, e.day
         s.steps.append(st.SarIdReceived(e.day, outstanding=True))
+    elif e.type in (EventType.CLARIFICATION_REQUESTED, EventType.CLARIFICATION_RECEIVED):
+        if not _clarification(s, e):
+            return
     elif e.type == EventType.REOPENED:
         # The statutory date does not move: the reckoning below runs to the same due date.
         if s.ending is None:
@@ -78,6 +86,24 @@ def _apply(s: _Sar, e: Ev) -> None:
     s.applied.append(e.tag)
 
 
+def _clarification(s: _Sar, e: Ev) -> bool:
+    """Pause on the request, resume on the reply; False when the event changed nothing."""
+    if e.type == EventType.CLARIFICATION_REQUESTED:
+        if s.clarifying_since is not None:
+            s.refuse(e.tag, st.SarClarificationAsked(e.day, applied=False))
+            return False
+        s.clarifying_since = e.day
+        s.steps.append(st.SarClarificationAsked(e.day))
+        return True
+    if s.clarifying_since is None or e.data.get("complete") is False:
+        s.refuse(e.tag, st.SarClarificationAnswered(e.day, outstanding=False))
+        return False
+    waited = max((e.day - max(s.clarifying_since, s.start)).days, 0)
+    s.paused_days, s.clarifying_since = s.paused_days + waited, None
+    s.steps.append(st.SarClarificationAnswered(e.day, days_paused=waited))
+    return True
+
+
 def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date | None,
               header: st.Header) -> ClockResult:
     s = _Sar(cal, received)
@@ -87,14 +113,14 @@ def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date |
     ending = s.ending
     taken = max(cal.working_days_between(s.start, ending[1] if ending else (today or s.start)), 0)
     length = "1 month" if s.months == 1 else f"{s.months} months"
-    if s.awaiting_id and ending is None:
-        reason = "awaiting identification"
+    if (s.awaiting_id or s.clarifying_since) and ending is None:
+        reason = "awaiting identification" if s.awaiting_id else "awaiting clarification"
         lines = [explain.render(x) for x in s.steps] + [f"Result: {ClockState.STOPPED} — {reason}"]
         return ClockResult(SAR_KIND, received, None, ClockState.STOPPED, reason, taken, None, lines,
                            length="1 month", events_applied=tuple(s.applied), notes=tuple(s.notes))
     target, exact = months_later(s.start, s.months)
     s.steps.append(st.SarMonths(s.months, s.start, target, exact))
-    due = target
+    due = target + timedelta(days=s.paused_days)
     while not cal.is_working_day(due):
         s.steps.append(st.Skipped(due, cal.non_working_reason(due)))
         due += timedelta(days=1)

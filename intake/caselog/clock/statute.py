@@ -123,7 +123,7 @@ RULES: dict[str, Rule] = {
 }
 
 SAR_KIND = "sar"  # UK GDPR Art 12(3): calendar months, not working days, so not in RULES.
-SAR_EVENTS = _ENDINGS | {EventType.SAR_EXTENSION, EventType.ID_REQUESTED, EventType.ID_RECEIVED}
+SAR_EVENTS = _ENDINGS | _CLARIFY | {EventType.SAR_EXTENSION, EventType.ID_REQUESTED, EventType.ID_RECEIVED}
 
 # The public order: as the original tuple listed them (the CLI's help shows it).
 KINDS = ("foi", "eir", SAR_KIND, "internal_review", "eir_internal_review", "reuse", "publication_scheme")

@@ -31,6 +31,8 @@ __all__ = [
     "Outcome",
     "Received",
     "Reopened",
+    "SarClarificationAnswered",
+    "SarClarificationAsked",
     "SarDue",
     "SarEnded",
     "SarExtension",
@@ -252,6 +254,23 @@ class SarIdReceived:
 
 
 @dataclass(frozen=True)
+class SarClarificationAsked:
+    """Clarification asked for: the days until the reply do not count (UK GDPR Art 12A, DUAA 2025)."""
+
+    on: date
+    applied: bool = True
+
+
+@dataclass(frozen=True)
+class SarClarificationAnswered:
+    """The clarification arrived: the month resumes, later by the days it waited."""
+
+    on: date
+    days_paused: int = 0
+    outstanding: bool = True
+
+
+@dataclass(frozen=True)
 class SarEnded:
     """A response or closure of a subject access request."""
 
@@ -279,5 +298,5 @@ class SarDue:
 Step = (
     Header | Intro | Received | Counted | Skipped | StoppedRun | NotCounted | Lapsed | NoEffect
     | NotApplicable | EventStep | SarIntro | SarReceived | SarExtension | SarIdRequested
-    | SarIdReceived | SarEnded | SarMonths | SarDue
+    | SarIdReceived | SarClarificationAsked | SarClarificationAnswered | SarEnded | SarMonths | SarDue
 )

@@ -65,6 +65,16 @@ EXTRA: dict[str, dict[str, Any]] = {
     "extension": {"reason": "pit", "exemptions": [lookup("s31").as_dict()], "new_due": date(2026, 12, 14),
                   "original_due": date(2026, 11, 16)},
     "sar_notice": {},
+    "sar_id_request": {"ask": None},
+    "sar_clarification": {"ask": "Which years of your GP records do you want?"},
+    "sar_extension": {"reason": "Your records span twelve years and three systems.",
+                      "original_due": date(2026, 11, 19), "new_due": date(2027, 1, 19)},
+    "fee_paid": {"paid_on": date(2026, 10, 30), "new_due": date(2026, 11, 27)},
+    "review_extension": {"reason": "The review needs advice from three directorates.",
+                         "original_due": date(2026, 11, 16), "new_due": date(2026, 12, 14)},
+    "reuse_extension": {"reason": "The request covers 40 datasets.", "original_due": date(2026, 11, 16),
+                        "new_due": date(2026, 12, 14)},
+    "publication_scheme": {"url": "https://example-icb.nhs.uk/publication-scheme/board-papers"},
     "review_acknowledgement": {"original_reference": "FOI-2026-00001", "decide_by": date(2026, 11, 17)},
     "reuse_acknowledgement": {"answer_by": date(2026, 11, 18)},
     "lapse": {"reason": "clarification", "since": date(2026, 7, 1)},
@@ -90,6 +100,13 @@ KEY_DATES: dict[str, list[str]] = {
     "extension": ["Monday 14 December 2026", "Monday 16 November 2026"],
     "sar_notice": ["Monday 19 October 2026", "Monday 16 November 2026"],
     "review_acknowledgement": ["Tuesday 17 November 2026"],
+    "sar_id_request": ["Monday 19 October 2026"],
+    "sar_clarification": ["Monday 19 October 2026"],
+    "sar_extension": ["Thursday 19 November 2026", "Tuesday 19 January 2027"],
+    "fee_paid": ["Friday 30 October 2026", "Friday 27 November 2026"],
+    "review_extension": ["Monday 16 November 2026", "Monday 14 December 2026"],
+    "reuse_extension": ["Monday 16 November 2026", "Monday 14 December 2026"],
+    "publication_scheme": ["Monday 19 October 2026"],
     "reuse_acknowledgement": ["Wednesday 18 November 2026"],
     "lapse": ["Wednesday 1 July 2026"],
     "transfer": ["Monday 19 October 2026"],
@@ -137,9 +154,9 @@ def test_every_template_renders_text_and_html(renderer: Renderer, name: str) -> 
     assert all(len(line) <= 76 or "://" in line for line in text.splitlines()), text
     # ...and ends with the signature block.
     tail = text.rstrip().splitlines()[-3:]
-    last = ORG["sar_contact"] if name == "sar_notice" else ORG["foi_address"]
+    last = ORG["sar_contact"] if name.startswith("sar_") else ORG["foi_address"]
     assert tail[-2:] == [ORG["name"], last]
-    if name != "sar_notice":
+    if not name.startswith("sar_"):
         assert ORG["signature"] in tail[0]
 
 
