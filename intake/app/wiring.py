@@ -14,7 +14,7 @@ from intake.app.intake_pass import Intake, PollReport
 from intake.caselog import create_schema, has_case_log, make_engine, session_factory
 from intake.errors import FoiIntakeError
 from intake.private import touch_private
-from responders.outbox import FlushReport, Outbox
+from responders.outbox import FlushReport, Outbox, SmtpTransport
 
 
 @dataclass
@@ -26,7 +26,11 @@ class App:
 
     def poll_and_flush(self) -> tuple[PollReport, FlushReport]:
         report = self.intake.poll_once()
-        return report, self.outbox.flush()
+        flushed = self.outbox.flush()
+        transport = self.outbox.transport
+        if isinstance(transport, SmtpTransport) and transport.auth_failure is not None:
+            raise transport.auth_failure  # the notices wait in the outbox; a person must fix the login
+        return report, flushed
 
     def daily(self) -> tuple[dict[str, int], FlushReport]:
         """Lapses, reminders, overdue alerts and the digest (once a day, at responders.digest_time)."""
