@@ -51,8 +51,9 @@ def _read_file(r: Reader, name: str, base: Path, read: bool) -> tuple[Path, str]
 
 def _only(r: Reader, provider: str, keys: set[str]) -> None:
     """Keys of another provider are a mistake worth one line, not silently ignored."""
-    for key in sorted(set(r.table) - keys - {"provider", "scope"}):
-        raise ConfigError(f"oauth2.{key}", f"not used with provider = {provider!r}")
+    foreign = sorted(set(r.table) - keys - {"provider", "scope"})
+    if foreign:
+        raise ConfigError(f"oauth2.{foreign[0]}", f"not used with provider = {provider!r}")
 
 
 def _microsoft(r: Reader, base: Path, read: bool) -> OAuth2:

@@ -101,8 +101,10 @@ class GenericFetcher:
             try:
                 body = reply.json()
             except ValueError:
+                body = None
+            if not isinstance(body, dict):
                 body = {}
-            error = body.get("error", f"HTTP {reply.status_code}") if isinstance(body, dict) else "?"
+            error = body.get("error", f"HTTP {reply.status_code}")
             raise _refused(self.cfg.token_url, str(error), str(body.get("error_description", "")))
         reply.raise_for_status()
         body = reply.json()

@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from config.settings import load
 from intake.app import build
-from intake.mailbox import AuthenticationFailed, ImapSource
+from intake.mailbox import AuthenticationFailed, ImapSource, SourceUnavailable, with_reconnect
 from tests.conftest import COMMS, DSP, FOI, Mailbox
 from tests.integration.test_cli import run_cli
 from tests.mail import request
@@ -140,6 +140,17 @@ def test_a_revoked_smtp_token_fails_in_one_line_and_the_notice_waits(tmp_path, b
     listed = run_cli("--config", str(path), "outbox", "list")
     assert listed.returncode == 0
     assert [line.split()[1] for line in listed.stdout.splitlines()] == ["pending"]  # not held, not in doubt
+
+
+def test_an_unreachable_token_endpoint_is_a_network_fault_and_is_retried(tmp_path, box, smtp_oauth2,
+                                                                         token_server):
+    client_id, secret = token_server.add_client(box.user)
+    oauth2 = generic(token_server, tmp_path, client_id, secret).replace(token_server.url, "http://127.0.0.1:1")
+    settings = load(config(tmp_path, box, smtp_oauth2, oauth2))
+    source, waits = ImapSource(settings.mailbox), []
+    with pytest.raises(SourceUnavailable, match="after 5 attempts"):
+        with_reconnect(source, settings.mailbox, source.count, sleep=waits.append)
+    assert len(waits) == 4  # unlike a refusal, the next attempt may find the endpoint back
 
 
 def test_a_wrong_client_secret_fails_at_the_token_endpoint_once_with_exit_3(tmp_path, box, smtp_oauth2,
