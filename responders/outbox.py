@@ -54,10 +54,14 @@ class Transport(Protocol):
 
 def _authenticate(client: smtplib.SMTP, cfg: Smtp) -> None:
     """Log in with the password or AUTH XOAUTH2; a refusal is AuthenticationFailed, never retried."""
+    tokens = None
+    if cfg.auth == "oauth2":
+        assert cfg.oauth2 is not None  # parse() sets it whenever auth is oauth2
+        tokens = token_provider(cfg.oauth2, cfg.username)
+    token = tokens.token() if tokens is not None else None
     try:
-        if cfg.auth == "oauth2":
-            assert cfg.oauth2 is not None
-            initial = xoauth2(cfg.username, token_provider(cfg.oauth2, cfg.username).token())
+        if token is not None:
+            initial = xoauth2(cfg.username, token)
             # After a refusal Google and Microsoft send a 334 error challenge that wants an empty reply.
             client.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial, initial_response_ok=True)
         elif cfg.username:
@@ -65,6 +69,8 @@ def _authenticate(client: smtplib.SMTP, cfg: Smtp) -> None:
     except smtplib.SMTPAuthenticationError as exc:
         if 400 <= exc.smtp_code < 500:  # 454: a temporary failure at the server, worth another try
             raise
+        if tokens is not None and token is not None:
+            tokens.forget(token)  # revoked or expired early: the next attempt fetches a new one
         reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise AuthenticationFailed(f"SMTP server {cfg.host}:{cfg.port} refused the {cfg.auth} login as "
                                    f"{cfg.username}: {exc.smtp_code} {' '.join(reply.split())}") from exc

@@ -54,6 +54,8 @@ class TokenProvider(Protocol):
 
     def fresh(self, token: AccessToken) -> bool: ...
 
+    def forget(self, token: AccessToken) -> None: ...
+
 
 class CachedToken:
     """Keeps the last token and fetches a new one REFRESH_MARGIN_SECONDS before it expires."""
@@ -68,6 +70,12 @@ class CachedToken:
 
     def fresh(self, token: AccessToken) -> bool:
         return self.clock() < token.expires_at - self.margin
+
+    def forget(self, token: AccessToken) -> None:
+        """A server refused `token`: the next login asks for a new one instead of offering it again."""
+        with self._lock:
+            if self._token is token:
+                self._token = None
 
     def token(self) -> AccessToken:
         with self._lock:

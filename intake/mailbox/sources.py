@@ -100,6 +100,7 @@ class ImapSource:
 
     def _login(self, client: imapclient.IMAPClient) -> None:
         cfg = self.cfg
+        token: AccessToken | None = None
         try:
             if self._tokens is not None:
                 token = self._tokens.token()
@@ -108,6 +109,8 @@ class ImapSource:
             else:
                 client.login(cfg.username, cfg.password)
         except LoginError as exc:
+            if token is not None and self._tokens is not None:
+                self._tokens.forget(token)  # revoked or expired early: the next attempt fetches a new one
             raise _refused(exc, f"IMAP server {cfg.host}:{cfg.port} refused the {cfg.auth} login as "
                                 f"{cfg.username}") from exc
 

@@ -3,6 +3,7 @@ with its oauth2 passdb, aiosmtpd with an XOAUTH2 authenticator; and login refusa
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from pathlib import Path
@@ -91,13 +92,15 @@ def test_poll_logs_in_to_imap_and_smtp_with_one_token_from_the_generic_provider(
     path = config(tmp_path, box, smtp_oauth2, generic(token_server, tmp_path, client_id, secret) + '\nscope = "mail"')
     box.append(request(sender="Jo Bloggs <jo@example.org>", subject="Interpreters",
                        body="Please provide the cost of interpreters in 2025.\n\nJo Bloggs\n"))
-    polled = run_cli("--config", str(path), "poll", "--once")
+    polled = run_cli("--config", str(path), "-v", "poll", "--once")  # debug logging: still no secret, no token
     assert polled.returncode == 0, polled.stderr
     assert "cases_opened=1" in polled.stdout and "sent=1" in polled.stdout
     assert smtp_oauth2.sink.logins == [box.user]  # type: ignore[attr-defined]
     assert len(smtp_oauth2.messages) == 1
     assert token_server.requests[client_id] == 1  # IMAP and SMTP shared one cached token
-    assert secret not in polled.stderr and not any(t in polled.stderr for t in token_server.tokens)
+    sasl = [base64.b64encode(f"user={box.user}\x01auth=Bearer {t}\x01\x01".encode()).decode()
+            for t in token_server.tokens]
+    assert secret not in polled.stderr and not any(t in polled.stderr for t in [*token_server.tokens, *sasl])
 
 
 @pytest.mark.parametrize(("expires_in", "requests"), [(3600, 1), (120, 2)])
@@ -126,6 +129,19 @@ def test_a_revoked_or_expired_token_fails_imap_in_one_line_with_exit_3(tmp_path,
         token_server.revoke(client_id)
     result = run_cli("--config", str(path), "poll", "--once")
     assert_refused_in_one_line(result, "IMAP server", f"oauth2 login as {box.user}", "AUTHENTICATIONFAILED")
+
+
+def test_after_a_refused_login_the_next_attempt_asks_for_a_new_token(tmp_path, box, smtp_oauth2, token_server):
+    client_id, secret = token_server.add_client(box.user)
+    settings = load(config(tmp_path, box, smtp_oauth2, generic(token_server, tmp_path, client_id, secret)))
+    source = ImapSource(settings.mailbox)
+    assert source.count() == 0
+    source.close()
+    token_server.revoke(client_id)  # the cached token dies before its time
+    for requests in (1, 2):  # one refusal per attempt, each with a token asked for afresh after the first
+        with pytest.raises(AuthenticationFailed, match="AUTHENTICATIONFAILED"):
+            source.count()
+        assert token_server.requests[client_id] == requests
 
 
 def test_a_revoked_smtp_token_fails_in_one_line_and_the_notice_waits(tmp_path, box, smtp_oauth2, token_server):

@@ -46,6 +46,17 @@ def test_a_token_is_cached_and_renewed_five_minutes_before_it_expires() -> None:
     assert second.value == "token-2" and not cache.fresh(first) and fetcher.fetched == 2
 
 
+def test_a_refused_token_is_forgotten_so_the_next_login_asks_for_a_new_one() -> None:
+    now = [1000.0]
+    fetcher = CountingFetcher(3600, now)
+    cache = CachedToken(fetcher, clock=lambda: now[0])
+    refused = cache.token()
+    cache.forget(AccessToken("token-1", refused.expires_at))  # an equal token is not the one held
+    assert cache.token() is refused
+    cache.forget(refused)
+    assert cache.token().value == "token-2" and fetcher.fetched == 2
+
+
 def test_the_xoauth2_response_names_the_user_and_the_bearer_token() -> None:
     token = AccessToken("abc", 0)
     assert xoauth2("foi@example.nhs.uk", token) == "user=foi@example.nhs.uk\x01auth=Bearer abc\x01\x01"
