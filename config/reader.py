@@ -81,33 +81,34 @@ class Reader:
         p = Path(value).expanduser()
         return p if p.is_absolute() else (base / p)
 
-    def secret(self, base: Path, read: bool = True) -> str:
-        """A password from an environment variable or a file, never from the TOML itself; with
-        `read` False only its shape is checked (commands that never log in need no password)."""
-        if "password" in self.table:
-            raise ConfigError(self._key("password"),
-                              "passwords never live in the TOML; use password_env or password_file")
-        env_name = self.table.get("password_env")
-        file_name = self.table.get("password_file")
+    def secret(self, base: Path, read: bool = True, name: str = "password") -> str:
+        """A secret (`name`) from an environment variable (`name`_env) or a file (`name`_file), never from
+        the TOML itself; with `read` False only its shape is checked (commands that never log in need none)."""
+        env_key, file_key = f"{name}_env", f"{name}_file"
+        if name in self.table:
+            what = "passwords" if name == "password" else "secrets"
+            raise ConfigError(self._key(name), f"{what} never live in the TOML; use {env_key} or {file_key}")
+        env_name = self.table.get(env_key)
+        file_name = self.table.get(file_key)
         if env_name is not None and file_name is not None:
-            raise ConfigError(self._key("password_env"), "give password_env or password_file, not both")
+            raise ConfigError(self._key(env_key), f"give {env_key} or {file_key}, not both")
         if env_name is not None:
             if not isinstance(env_name, str) or not env_name:
-                raise ConfigError(self._key("password_env"), "expected an environment variable name")
+                raise ConfigError(self._key(env_key), "expected an environment variable name")
             if not read:
                 return ""
             if env_name not in os.environ:
-                raise ConfigError(self._key("password_env"), f"environment variable {env_name} is not set")
+                raise ConfigError(self._key(env_key), f"environment variable {env_name} is not set")
             return os.environ[env_name]
         if file_name is not None:
-            p = self.path("password_file", base, required=True)
+            p = self.path(file_key, base, required=True)
             assert p is not None
             if not read:
                 return ""
             try:
                 return p.read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise ConfigError(self._key("password_file"), f"cannot read {p}: {exc.strerror}") from exc
+                raise ConfigError(self._key(file_key), f"cannot read {p}: {exc.strerror}") from exc
         return ""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
 from intake.vocabulary import ClarificationRestart
 
@@ -23,6 +24,7 @@ __all__ = [
     "Database",
     "Fees",
     "Mailbox",
+    "OAuth2",
     "Organisation",
     "Queues",
     "Responders",
@@ -65,6 +67,8 @@ class Mailbox:
     reconnect_attempts: int = 5
     reconnect_backoff_seconds: float = 2.0
     timeout_seconds: float = 60.0
+    auth: str = "password"  # "password" | "oauth2" (SASL XOAUTH2 with a token from `oauth2`)
+    oauth2: OAuth2 | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class Smtp:
     retry_backoff_seconds: float = 60.0
     # What to do with a notice whose SMTP DATA was sent but never confirmed: "resend" or "hold".
     in_doubt: str = "resend"
+    auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
+    oauth2: OAuth2 | None = None
 
 
 @dataclass(frozen=True)
@@ -201,11 +207,31 @@ def _organisation(data: dict[str, Any]) -> Organisation:
                         staff_domains=tuple(d.lower() for d in staff))
 
 
-def _mailbox(data: dict[str, Any], base: Path, secrets: bool) -> Mailbox:
+def _auth(r: Reader, base: Path, secrets: bool, oauth2: OAuth2 | None) -> dict[str, Any]:
+    """`auth` and what it needs: a password, or the [oauth2] client (then no password key at all)."""
+    auth = r.text("auth", "password", choices=AUTH_KINDS)
+    if auth == "password":
+        return dict(auth=auth, password=r.secret(base, secrets))
+    for key in ("password", "password_env", "password_file"):
+        if key in r.table:
+            raise ConfigError(f"{r.prefix}.{key}", "not used with auth = \"oauth2\" (the token is the credential)")
+    return dict(auth=auth, oauth2=oauth2)
+
+
+def _oauth2_user(data: dict[str, Any]) -> str | None:
+    """The first key that asks for [oauth2], for the error that says it is missing."""
+    for name in ("mailbox", "smtp"):
+        table = data.get(name)
+        if isinstance(table, dict) and table.get("auth") == "oauth2":
+            return f"{name}.auth"
+    return None
+
+
+def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Mailbox:
     m = Reader(section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
-                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds"})
+                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth"})
     kind = m.text("kind", choices=("imap", "maildir"))
     common: dict[str, Any] = dict(
         batch_size=m.integer("batch_size", 50, minimum=1),
@@ -217,26 +243,28 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool) -> Mailbox:
         tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
         return Mailbox(kind=kind, host=m.text("host"),
                        port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),
-                       tls=tls, username=m.text("username"), password=m.secret(base, secrets),
-                       folder=m.text("folder", "INBOX"), **common)
+                       tls=tls, username=m.text("username"), folder=m.text("folder", "INBOX"),
+                       **_auth(m, base, secrets, oauth2), **common)
     return Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
 
 
-def _smtp(data: dict[str, Any], base: Path, secrets: bool) -> Smtp:
+def _smtp(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Smtp:
     s = Reader(section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "path", "timeout_seconds", "max_attempts",
-                 "retry_backoff_seconds", "in_doubt"})
+                 "retry_backoff_seconds", "in_doubt", "auth"})
     skind = s.text("kind", choices=("smtp", "file"))
     retry: dict[str, Any] = dict(max_attempts=s.integer("max_attempts", 8, minimum=1),
                                  retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
                                  in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
     if skind == "smtp":
         stls = s.text("tls", "starttls", choices=("ssl", "starttls", "none"))
+        auth = _auth(s, base, secrets, oauth2)
+        # XOAUTH2 names the mailbox the token acts for: there is always a username.
+        username = s.text("username") if auth["auth"] == "oauth2" else str(s.table.get("username", ""))
         return Smtp(kind=skind, host=s.text("host"),
                     port=s.integer("port", 465 if stls == "ssl" else 587, minimum=1), tls=stls,
-                    username=str(s.table.get("username", "")), password=s.secret(base, secrets),
-                    timeout_seconds=s.number("timeout_seconds", 30.0), **retry)
+                    username=username, timeout_seconds=s.number("timeout_seconds", 30.0), **auth, **retry)
     return Smtp(kind=skind, path=s.path("path", base, required=True), **retry)
 
 
@@ -292,12 +320,14 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees"}
+                   "responders", "classifier", "queues", "fees", "oauth2"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
 
-    org, mailbox, smtp = _organisation(data), _mailbox(data, base, secrets), _smtp(data, base, secrets)
+    org = _organisation(data)
+    oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
+    mailbox, smtp = _mailbox(data, base, secrets, oauth2), _smtp(data, base, secrets, oauth2)
     d = Reader(section(data, "database", required=False), "database", {"url"})
     database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"))
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Smtp
 from intake.caselog import Notice, NoticeStatus, add_event, utcnow
+from intake.mailbox.oauth2 import AuthenticationFailed, token_provider, xoauth2
 from intake.vocabulary import EventType
 
 __all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport", "connect",
@@ -53,6 +54,32 @@ class Transport(Protocol):
     def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None: ...
 
 
+def _authenticate(client: smtplib.SMTP, cfg: Smtp) -> None:
+    """Log in with the password or AUTH XOAUTH2; a refusal is AuthenticationFailed, never retried."""
+    tokens = None
+    if cfg.auth == "oauth2":
+        assert cfg.oauth2 is not None  # parse() sets it whenever auth is oauth2
+        tokens = token_provider(cfg.oauth2, cfg.username)
+    token = tokens.token() if tokens is not None else None
+    try:
+        if token is not None:
+            initial = xoauth2(cfg.username, token)
+            # After a refusal Google and Microsoft send a 334 error challenge that wants an empty reply.
+            client.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial, initial_response_ok=True)
+        elif cfg.username:
+            client.login(cfg.username, cfg.password)
+    except smtplib.SMTPAuthenticationError as exc:
+        if 400 <= exc.smtp_code < 500:  # 454: a temporary failure at the server, worth another try
+            raise
+        if tokens is not None and token is not None:
+            tokens.forget(token)  # revoked or expired early: the next attempt fetches a new one
+        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        raise AuthenticationFailed(f"SMTP server {cfg.host}:{cfg.port} refused the {cfg.auth} login as "
+                                   f"{cfg.username}: {exc.smtp_code} {' '.join(reply.split())}") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise AuthenticationFailed(f"SMTP server {cfg.host}:{cfg.port} offers no AUTH: {exc}") from exc
+
+
 def connect(cfg: Smtp) -> smtplib.SMTP:
     """An SMTP session as configured (SSL, STARTTLS or plain; login if a username is set)."""
     ctx = ssl.create_default_context()
@@ -63,8 +90,7 @@ def connect(cfg: Smtp) -> smtplib.SMTP:
         if cfg.tls == "starttls":
             client.starttls(context=ctx)
             client.ehlo()
-        if cfg.username:
-            client.login(cfg.username, cfg.password)
+        _authenticate(client, cfg)
     except BaseException:
         client.close()
         raise
@@ -74,12 +100,19 @@ def connect(cfg: Smtp) -> smtplib.SMTP:
 class SmtpTransport:
     def __init__(self, cfg: Smtp) -> None:
         self.cfg = cfg
+        # The last login refusal, for the caller to report once (`poll --once` exits 3); None after a login.
+        self.auth_failure: AuthenticationFailed | None = None
 
     def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
         client: smtplib.SMTP | None = None
         try:
             try:
-                client = connect(self.cfg)
+                try:
+                    client = connect(self.cfg)
+                    self.auth_failure = None
+                except AuthenticationFailed as exc:
+                    self.auth_failure = exc
+                    raise NotSent(str(exc)) from exc
                 code, _ = client.mail(sender)
                 if code != 250:
                     raise NotSent(f"MAIL FROM refused: {code}")

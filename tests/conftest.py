@@ -12,6 +12,7 @@ import pytest
 
 from config.settings import Settings, load, parse
 from intake.app import App, build
+from tests.oauth2_server import TokenServer
 from tests.servers import Dovecot, SmtpServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -35,6 +36,34 @@ def dovecot() -> Iterator[Dovecot]:
             yield server
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def token_server() -> Iterator[TokenServer]:
+    server = TokenServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_oauth2(token_server: TokenServer) -> Iterator[Dovecot]:
+    """A second Dovecot that also takes XOAUTH2, so the plain one stays exactly as it was."""
+    with tempfile.TemporaryDirectory(prefix="foi-dovecot-oauth2-") as d:
+        server = Dovecot(Path(d), introspection_url=f"{token_server.url}/introspect")
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def smtp_oauth2(token_server: TokenServer) -> Iterator[SmtpServer]:
+    server = SmtpServer(valid=token_server.valid)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -45,12 +47,12 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{mechanisms}
 default_internal_user = nobody
 default_internal_group = nogroup
 default_login_user = nobody
 mail_location = maildir:{d}/mail/%u
-passdb {{
+{oauth2_passdb}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/users
 }}
@@ -78,13 +80,32 @@ service stats {{
 """
 
 
-class Dovecot:
-    """A private Dovecot 2.3 instance; each test gets its own user (and so its own Maildir)."""
+# Dovecot's oauth2 passdb: XOAUTH2 tokens checked at an RFC 7662 introspection endpoint, at every login.
+OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {d}/oauth2.conf.ext
+}}
+"""
+OAUTH2_EXT = """\
+introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
 
-    def __init__(self, directory: Path) -> None:
+
+class Dovecot:
+    """A private Dovecot 2.3 instance; each test gets its own user (and so its own Maildir). With an
+    `introspection_url` it also takes XOAUTH2 logins, their tokens checked at that URL."""
+
+    def __init__(self, directory: Path, introspection_url: str | None = None) -> None:
         self.dir = directory
         self.port = free_port()
         self._next_user = 0
+        self.introspection_url = introspection_url
 
     def start(self) -> None:
         for sub in ("run", "state", "mail"):
@@ -94,7 +115,12 @@ class Dovecot:
         # Users are written once, before start: Dovecot caches passwd-file lookups.
         users = "".join(f"foi{i}:{{PLAIN}}secret\n" for i in range(1, 501))
         (self.dir / "users").write_text(users)
-        (self.dir / "dovecot.conf").write_text(CONF.format(d=self.dir, port=self.port))
+        oauth2 = ""
+        if self.introspection_url:
+            (self.dir / "oauth2.conf.ext").write_text(OAUTH2_EXT.format(url=self.introspection_url))
+            oauth2 = OAUTH2_PASSDB.format(d=self.dir)
+        (self.dir / "dovecot.conf").write_text(CONF.format(d=self.dir, port=self.port, oauth2_passdb=oauth2,
+                                                           mechanisms=" xoauth2 oauthbearer" if oauth2 else ""))
         subprocess.run([DOVECOT, "-c", str(self.dir / "dovecot.conf")], check=True)
         wait_for_port(self.port)
 
@@ -149,16 +175,42 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
-class SmtpServer:
-    """A real SMTP server in a thread; stop() and start() on the same port simulate an outage."""
+@dataclass
+class OAuth2Sink(Sink):
+    """A Sink that accepts mail only after AUTH XOAUTH2 with a token `valid(token, user)` accepts."""
 
-    def __init__(self) -> None:
+    valid: Callable[[str, str], bool] = lambda token, user: False
+    logins: list[str] = field(default_factory=list)
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        if len(args) > 1:
+            response = base64.b64decode(args[1])
+        else:
+            challenge = await server.challenge_auth("", encode_to_b64=False)
+            if not isinstance(challenge, bytes):
+                return AuthResult(success=False, handled=False)
+            response = base64.b64decode(challenge)
+        fields = dict(f.split("=", 1) for f in response.decode().split("\x01") if "=" in f)
+        user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
+        ok = self.valid(token, user)
+        if ok:
+            with self.lock:
+                self.logins.append(user)
+        return AuthResult(success=ok, handled=False, auth_data=user)
+
+
+class SmtpServer:
+    """A real SMTP server in a thread; stop() and start() on the same port simulate an outage.
+    With `valid` it requires AUTH XOAUTH2 and checks each token with it."""
+
+    def __init__(self, valid: Callable[[str, str], bool] | None = None) -> None:
         self.port = free_port()
-        self.sink = Sink()
+        self.sink: Sink = Sink() if valid is None else OAuth2Sink(valid=valid)
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        auth = {"auth_require_tls": False, "auth_required": True} if isinstance(self.sink, OAuth2Sink) else {}
+        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **auth)
         self._controller.start()
 
     def stop(self) -> None:

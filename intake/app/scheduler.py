@@ -12,7 +12,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from intake.app.wiring import App
-from intake.mailbox import SourceUnavailable
+from intake.mailbox import AuthenticationFailed, SourceUnavailable
 
 __all__ = ["run_forever"]
 
@@ -36,7 +36,7 @@ def run_forever(app: App) -> int:
     def poll() -> None:
         try:
             app.intake.poll_once()
-        except SourceUnavailable as exc:
+        except (SourceUnavailable, AuthenticationFailed) as exc:
             log.error("poll failed, will retry at the next tick: %s", exc)
 
     # One worker thread: polling and sending never overlap, so one row is never sent twice.

@@ -16,7 +16,7 @@ from intake.app.lease import Lease
 from intake.caselog import create_schema, has_case_log, make_engine, session_factory
 from intake.errors import FoiIntakeError
 from intake.private import touch_private
-from responders.outbox import FlushReport, Outbox
+from responders.outbox import FlushReport, Outbox, SmtpTransport
 
 __all__ = ["App", "NotInitialised", "build", "open_existing"]
 
@@ -35,7 +35,11 @@ class App:
         """One pass and a flush, under the mailbox's lease (LeaseHeld if another worker serves it)."""
         self.lease.require()
         report = self.intake.poll_once()
-        return report, self.outbox.flush()
+        flushed = self.outbox.flush()
+        transport = self.outbox.transport
+        if isinstance(transport, SmtpTransport) and transport.auth_failure is not None:
+            raise transport.auth_failure  # the notices wait in the outbox; a person must fix the login
+        return report, flushed
 
     def daily(self) -> tuple[dict[str, int], FlushReport]:
         """Lapses, reminders, overdue alerts and the digest (once a day, at responders.digest_time)."""

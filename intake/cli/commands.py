@@ -29,7 +29,7 @@ from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
 from intake.errors import FoiIntakeError
-from intake.mailbox import SourceUnavailable
+from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
 from intake.mailbox.parse import parse as parse_message
 
@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 _ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
     (ConfigError, "configuration error: ", EXIT_CONFIG),
     (SourceUnavailable, "mailbox unavailable: ", EXIT_MAILBOX),
+    (AuthenticationFailed, "authentication failed: ", EXIT_MAILBOX),
     (FoiIntakeError, "", EXIT_FAILURE),
 )
 

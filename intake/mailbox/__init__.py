@@ -1,5 +1,6 @@
 """The mailbox: where mail comes from (IMAP or Maildir) and how one message is read (mail-parser)."""
 
+from intake.mailbox.oauth2 import AuthenticationFailed
 from intake.mailbox.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
 from intake.mailbox.sources import (
     TRANSIENT_ERRORS,
@@ -15,6 +16,7 @@ from intake.mailbox.sources import (
 
 __all__ = [
     "TRANSIENT_ERRORS",
+    "AuthenticationFailed",
     "Batch",
     "Fetched",
     "ImapSource",

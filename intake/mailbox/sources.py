@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import logging
 import mailbox
 import socket
@@ -14,10 +15,11 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 import imapclient
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Mailbox
 from intake.errors import FoiIntakeError
+from intake.mailbox.oauth2 import AccessToken, AuthenticationFailed, TokenProvider, token_provider
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -78,18 +80,48 @@ class ImapSource:
         self.key = f"imap://{cfg.username}@{cfg.host}:{cfg.port}/{cfg.folder}"
         self.wants_known_uids = False
         self._client: imapclient.IMAPClient | None = None
+        self._tokens: TokenProvider | None = None
+        if cfg.auth == "oauth2":
+            assert cfg.oauth2 is not None
+            self._tokens = token_provider(cfg.oauth2, cfg.username)
+        self._token: AccessToken | None = None  # the token the open connection logged in with
 
     def _connect(self) -> imapclient.IMAPClient:
         cfg = self.cfg
         ctx = ssl.create_default_context()
         client = imapclient.IMAPClient(cfg.host, port=cfg.port, ssl=cfg.tls == "ssl",
                                        ssl_context=ctx, timeout=cfg.timeout_seconds)
-        if cfg.tls == "starttls":
-            client.starttls(ctx)
-        client.login(cfg.username, cfg.password)
+        try:
+            if cfg.tls == "starttls":
+                client.starttls(ctx)
+            self._login(client)
+        except BaseException:
+            client.shutdown()
+            raise
         return client
 
+    def _login(self, client: imapclient.IMAPClient) -> None:
+        cfg = self.cfg
+        token: AccessToken | None = None
+        try:
+            if self._tokens is not None:
+                token = self._tokens.token()
+                client.oauth2_login(cfg.username, token.value)
+                self._token = token
+            else:
+                client.login(cfg.username, cfg.password)
+        except LoginError as exc:
+            if token is not None and self._tokens is not None:
+                self._tokens.forget(token)  # revoked or expired early: the next attempt fetches a new one
+            raise _refused(exc, f"IMAP server {cfg.host}:{cfg.port} refused the {cfg.auth} login as "
+                                f"{cfg.username}") from exc
+
     def _select(self) -> tuple[imapclient.IMAPClient, int]:
+        if self._client is not None and self._token is not None and self._tokens is not None \
+                and not self._tokens.fresh(self._token):
+            # Exchange Online ends a session when its token expires: log in again with a new one first.
+            log.info("access token for %s is due for renewal: logging in again", self.key)
+            self.close()
         if self._client is None:
             self._client = self._connect()
         # Read-only: the DSP team's view of the mailbox (flags, unread state) is theirs.
@@ -212,6 +244,19 @@ def _move(client: imapclient.IMAPClient, uids: set[int], target: str) -> None:
         client.copy(sorted(uids), target)
         client.delete_messages(sorted(uids))
         client.uid_expunge(sorted(uids))
+
+
+def _refused(exc: Exception, what: str) -> Exception:
+    """AuthenticationFailed for a refusal; a dropped link or RFC 5530 [UNAVAILABLE] stays transient."""
+    cause = exc.__context__
+    if isinstance(cause, imaplib.IMAP4.abort):
+        return exc
+    detail: object = cause.args[0] if cause is not None and cause.args else str(exc)
+    # imaplib hands back the server's words as bytes; a person should read text, not b'...'.
+    text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+    if "[UNAVAILABLE]" in text:
+        return exc
+    return AuthenticationFailed(f"{what}: {text.strip()}")
 
 
 def _aware(value: datetime | None) -> datetime:
