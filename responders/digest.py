@@ -54,7 +54,8 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
 
 def _row(case: Case, clock: ClockResult, note: str = "") -> dict[str, Any]:
     return {"reference": case.reference, "requester_name": case.requester_name, "kind": case.kind,
-            "regime": case.regime, "due": clock.due, "state": clock.state, "note": note}
+            "regime": case.regime, "due": clock.due, "state": clock.state, "note": note,
+            "welsh": "welsh" in case.flags}
 
 
 def delivery_problems(s: Session, settings: Settings, today: date, since: datetime) -> list[dict[str, Any]]:
@@ -64,7 +65,8 @@ def delivery_problems(s: Session, settings: Settings, today: date, since: dateti
     out: list[dict[str, Any]] = []
     for n in s.scalars(select(Notice).where(Notice.status == NoticeStatus.HELD).order_by(Notice.id)):
         base = (_row(n.case, case_clock(n.case, settings, today)) if n.case is not None else
-                {"reference": "—", "requester_name": None, "kind": n.kind, "regime": None, "due": None, "state": ""})
+                {"reference": "—", "requester_name": None, "kind": n.kind, "regime": None, "due": None, "state": "",
+                 "welsh": False})
         pausing = n.case is not None and any(d.notice_id == n.id for d in pause_deliveries(n.case).values())
         out.append({**base, "problem": "held", "notice": n.id,
                     "note": f"{n.kind} notice held: {n.last_error} (foi-intake outbox retry {n.id})"

@@ -25,20 +25,19 @@ __all__ = ["INTERNAL_SUBJECTS", "PAUSED_BY", "REQUESTER_NOTICES", "Notifier", "Q
 
 log = logging.getLogger(__name__)
 
-# Notices that go to the requester; the rest go to the organisation's own teams.
-REQUESTER_NOTICES = frozenset({
-    NoticePurpose.ACKNOWLEDGEMENT, NoticePurpose.CLARIFICATION, NoticePurpose.FEES, NoticePurpose.EXTENSION,
-    NoticePurpose.SAR_NOTICE, NoticePurpose.REVIEW_ACKNOWLEDGEMENT, NoticePurpose.REUSE_ACKNOWLEDGEMENT,
-    NoticePurpose.LAPSE, NoticePurpose.TRANSFER})
+# Notices to the organisation's own teams, with their subjects; every other notice goes to the requester.
 INTERNAL_SUBJECTS: dict[str, str] = {
     NoticePurpose.MEDIA_ALERT: "Media request {reference}: Communications sign-off needed",
     NoticePurpose.REMINDER: "Reminder: {reference} due {due}",
     NoticePurpose.OVERDUE: "OVERDUE: {reference} was due {due}",
     NoticePurpose.DIGEST: "FOI daily digest {today}",
 }
+REQUESTER_NOTICES = frozenset(NoticePurpose) - frozenset(INTERNAL_SUBJECTS)
 # The event each pausing notice announces: that event takes effect on the clock only once the notice is sent.
 PAUSED_BY: dict[str, EventType] = {NoticePurpose.CLARIFICATION: EventType.CLARIFICATION_REQUESTED,
-                                   NoticePurpose.FEES: EventType.FEE_NOTICE}
+                                   NoticePurpose.FEES: EventType.FEE_NOTICE,
+                                   NoticePurpose.SAR_ID_REQUEST: EventType.ID_REQUESTED,
+                                   NoticePurpose.SAR_CLARIFICATION: EventType.CLARIFICATION_REQUESTED}
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,7 @@ def case_context(case: Case, settings: Settings, today: date | None = None) -> d
         "reference": case.reference, "requester_name": case.requester_name, "regime": case.regime,
         "received": clock.received, "due": clock.due, "description": case.description,
         "questions": list(case.questions), "kind": case.kind,
+        "welsh": "welsh" in case.flags,  # Welsh Language Standards: answered in Welsh
     }
 
 

@@ -70,7 +70,7 @@ class Clarify(Action):
             extra={"missing": missing_context(list(case.missing)), "ask": self.ask,
                    "restart": tools.settings.clock.clarification_restart,
                    "lapse_on": last_day_before(clarification_lapses_on(at.date()))})
-        return Done("clarification requested; the clock is stopped", queued_ids(queued))
+        return Done("clarification requested; the clock stops when the notice is sent", queued_ids(queued))
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,8 @@ class Fee(Action):
             s, case, NoticePurpose.FEES, now=now, key=f"fees:{case.reference}:{event.id}",
             extra={"amount": self.amount, "breakdown": self.breakdown,
                    "lapse_on": last_day_before(fee_lapses_on(now.date()))})
-        return Done(f"fees notice for £{self.amount:,.2f}; the clock is paused until payment (s.10(2))",
+        return Done(f"fees notice for £{self.amount:,.2f}; from when it is sent the clock is paused until payment "
+                    "(s.10(2))",
                     queued_ids(queued))
 
 
@@ -133,7 +134,7 @@ class FeePaid(Action):
         # The notice names the date the payment gives, so it is worked out before the payment is written.
         due = tools.clock(case, now.date(), then=(ClockEvent(EventType.FEE_PAID, now, {}),)).due
         paid = sum(e.type == EventType.FEE_PAID for e in case.events)
-        queued = tools.notifier.queue(s, case, NoticePurpose.FEE_PAID, now=now, to=case.requester_email,
+        queued = tools.notifier.queue(s, case, NoticePurpose.FEE_PAID, now=now,
                                       key=f"fee_paid:{case.reference}:{paid}",
                                       extra={"paid_on": now.date(), "new_due": due})
         add_event(s, case, EventType.FEE_PAID, now, actor=actor)
@@ -180,6 +181,9 @@ class Extend(Action):
 
     def _event_type(self, case: Case, absolute: bool, named: bool) -> EventType:
         if self.reason == "pit":
+            if case.regime == Regime.EIR:  # FOIA s.10(3) has no EIR twin: the EIR extend only by reg 7(1)
+                raise ActionRefused("the EIR have no public interest extension: --reason eir (reg 7, complex "
+                                    "and voluminous) extends to 40 working days")
             if not named:
                 raise ActionRefused("a public interest extension names the exemption considered (s.17(2)): "
                                     "--exemption s43")

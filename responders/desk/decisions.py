@@ -160,7 +160,7 @@ class PublicationScheme(Action):
                   {"outcome": Outcome.GRANTED, "exemptions": [], "via": "publication scheme"}, actor=actor)
         case.decision, case.exemptions, case.completed_at, case.sent_at = Outcome.GRANTED, [], now, now
         s.flush()
-        queued = tools.notifier.queue(s, case, NoticePurpose.PUBLICATION_SCHEME, now=now, to=case.requester_email,
+        queued = tools.notifier.queue(s, case, NoticePurpose.PUBLICATION_SCHEME, now=now,
                                       extra={"url": url})
         done = tools.done_with_clock(s, case, now, "pointed to the publication scheme")
         return Done(done.summary, queued_ids(queued))

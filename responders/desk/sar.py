@@ -34,7 +34,7 @@ class IdRequest(Action):
             raise ActionRefused(f"{case.reference}: identity already confirmed on {received.at.date()}")
         event = add_event(s, case, EventType.ID_REQUESTED, now, {"ask": self.ask}, actor=actor)
         s.flush()
-        queued = tools.notifier.queue(s, case, NoticePurpose.SAR_ID_REQUEST, now=now, to=case.requester_email,
+        queued = tools.notifier.queue(s, case, NoticePurpose.SAR_ID_REQUEST, now=now,
                                       key=f"sar_id_request:{case.reference}:{event.id}", extra={"ask": self.ask})
         return Done("identification requested; the month starts when it arrives (UK GDPR Art 12(6))",
                     queued_ids(queued))
@@ -66,9 +66,10 @@ def sar_clarify(tools: DeskTools, s: Session, case: Case, now: datetime, actor: 
         raise ActionRefused("a subject access clarification says what we reasonably need to know: --ask TEXT")
     event = add_event(s, case, EventType.CLARIFICATION_REQUESTED, now, {"ask": ask}, actor=actor)
     s.flush()
-    queued = tools.notifier.queue(s, case, NoticePurpose.SAR_CLARIFICATION, now=now, to=case.requester_email,
+    queued = tools.notifier.queue(s, case, NoticePurpose.SAR_CLARIFICATION, now=now,
                                   key=f"sar_clarification:{case.reference}:{event.id}", extra={"ask": ask})
-    return Done("clarification requested; the month is paused until the reply (UK GDPR Art 12A)",
+    return Done("clarification requested; from when the notice is sent the month is paused until the reply "
+                "(UK GDPR Art 12A)",
                 queued_ids(queued))
 
 
@@ -89,7 +90,7 @@ def sar_extend(tools: DeskTools, s: Session, case: Case, now: datetime, actor: s
     event = add_event(s, case, EventType.SAR_EXTENSION, now, {"reason": reason}, actor=actor)
     s.flush()
     after = tools.clock(case, now.date()).due
-    queued = tools.notifier.queue(s, case, NoticePurpose.SAR_EXTENSION, now=now, to=case.requester_email,
+    queued = tools.notifier.queue(s, case, NoticePurpose.SAR_EXTENSION, now=now,
                                   key=f"sar_extension:{case.reference}:{event.id}",
                                   extra={"reason": reason, "original_due": before, "new_due": after})
     return Done(f"extended by two months from {before} to {after}", queued_ids(queued))

@@ -47,7 +47,7 @@ def further_time(tools: DeskTools, s: Session, case: Case, now: datetime, actor:
     s.flush()
     after = tools.clock(case, now.date()).due
     purpose = NoticePurpose.REVIEW_EXTENSION if review else NoticePurpose.REUSE_EXTENSION
-    queued = tools.notifier.queue(s, case, purpose, now=now, to=case.requester_email,
+    queued = tools.notifier.queue(s, case, purpose, now=now,
                                   key=f"{purpose}:{case.reference}:{event.id}",
                                   extra={"reason": reason, "original_due": before, "new_due": after})
     return Done(f"extended from {before} to {after}", queued_ids(queued))

@@ -190,3 +190,10 @@ def test_an_action_writes_and_sends_only_what_its_class_says(desk: Desk, session
         sent = set(kinds(session)[before_notices:])
         assert written and written <= set(step.writes), (step.name, written)
         assert sent <= set(step.sends), (step.name, sent)
+
+
+def test_an_eir_case_cannot_take_a_public_interest_extension(desk: Desk, session: Session,
+                                                              new_case: NewCase) -> None:
+    case = new_case(regime="eir")
+    assert "the EIR have no public interest extension" in refusal(
+        desk, session, case, Extend("pit", ("reg 12(5)(e)",)))

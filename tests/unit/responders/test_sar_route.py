@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from intake.caselog.views import case_clock
 from intake.vocabulary import CaseStatus, EventType, NoticePurpose, Outcome, Regime
 from responders.desk import Clarified, Clarify, Desk, Extend, IdReceived, IdRequest, Respond
+from responders.outbox import record_sent
 from responders.report import figures, render_text
 from tests.unit.responders.conftest import NOW, REQUESTER, NewCase, kinds, notices
 
@@ -29,10 +30,12 @@ def test_a_sar_waits_for_id_pauses_for_clarification_and_extends(desk: Desk, ses
                                                                   new_case: NewCase) -> None:
     case = new_case(regime=Regime.SAR)  # received Monday 16 November 2026
     desk.act(session, case, IdRequest(), NOW + timedelta(days=1), "officer")
+    record_sent(notices(session, case)[-1], NOW + timedelta(days=1))  # a pause starts when its notice is sent
     assert case.status == CaseStatus.AWAITING_ID and case_clock(case, desk.settings).due is None
     desk.act(session, case, IdReceived(), NOW + timedelta(days=3), "officer")  # Thursday 19 November
     assert case.status == CaseStatus.OPEN and case_clock(case, desk.settings).due == date(2026, 12, 21)
     desk.act(session, case, Clarify(ask="Which years of your records?"), NOW + timedelta(days=4), "officer")
+    record_sent(notices(session, case)[-1], NOW + timedelta(days=4))
     assert case.status == CaseStatus.AWAITING_CLARIFICATION
     assert case_clock(case, desk.settings, date(2026, 11, 25)).state == "stopped"
     desk.act(session, case, Clarified("2019 to 2024"), NOW + timedelta(days=11), "officer")  # 7 days paused
