@@ -19,6 +19,7 @@ A refusal (outcome "refused" or "part") must name what it relies on, so that the
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 
 from classifier.environment import environmental_questions
 from classifier.lexicon import Lexicon
+from intake.private import private_dir, write_private
 from intake.vocabulary import Outcome, Regime
 from responders.errors import DraftRefused
 from responders.exemptions import Exemption, lookup
@@ -125,9 +127,10 @@ class Draft:
                 add_runs(doc.add_paragraph(), block.text)
             else:
                 add_runs(doc.add_paragraph(), block.text)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        doc.save(str(path))
-        return path
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        private_dir(path.parent)
+        return write_private(path, buffer.getvalue())  # a draft names the requester: owner-only
 
 
 def _get(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:

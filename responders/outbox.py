@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Smtp
 from intake.caselog import Notice, NoticeStatus, add_event, utcnow
 from intake.mailbox.oauth2 import AuthenticationFailed, token_provider, xoauth2
+from intake.private import private_dir
 from intake.vocabulary import EventType
 
 __all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport", "connect",
@@ -144,7 +145,7 @@ class FileTransport:
 
     def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_dir(self.directory)  # notices name requesters: owner-only, like the files mkstemp makes
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)

@@ -87,7 +87,8 @@ class Lease:
             self._alone = True  # an in-memory case log has one process by construction
             return True
         private_dir(path.parent)
-        handle = open(path, "a+")  # noqa: SIM115 - held open for as long as the lease is
+        # Held open for as long as the lease is; owner-only like the case log it sits beside.
+        handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -15,6 +15,7 @@ from config.settings import Settings
 from intake.app import open_existing
 from intake.caselog import Case, find_case, utcnow
 from intake.cli import corrections as corrections_cli
+from intake.private import private_dir, write_private
 from intake.vocabulary import Outcome, Regime, ReviewOutcome
 from responders.desk import (
     Action,
@@ -211,9 +212,9 @@ def _draft(settings: Settings, case: Case, args: argparse.Namespace, renderer: R
                         renderer=renderer)
     stem = args.out / f"{case.reference}-response-draft"
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
+        private_dir(args.out)
         docx = draft.write_docx(stem.with_suffix(".docx"))
-        stem.with_suffix(".txt").write_text(draft.text(), encoding="utf-8")
+        write_private(stem.with_suffix(".txt"), draft.text().encode("utf-8"))
     except OSError as exc:
         print(f"foi-intake: {case.reference}: the draft cannot be written to {args.out}: {exc.strerror}",
               file=sys.stderr)
