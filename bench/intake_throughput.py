@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from bench.synthetic import synthetic_requests
 from intake.app import build
 from intake.cli import demo_settings
