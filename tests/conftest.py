@@ -174,3 +174,29 @@ outbox_seconds = 1
     if init:
         build(load(path), create=True).close()
     return path
+
+
+def write_maildir_config(tmp: Path, extra: str = "") -> Path:
+    """A configuration of the embedded default (Maildir `mail`, file outbox `sent`, SQLite beside it, rules
+    without the statistical model), for command-line tests that need no server; `extra` adds TOML."""
+    path = tmp / "foi.toml"
+    path.write_text(f"""
+[organisation]
+name = "NHS Example ICB"
+foi_address = "{FOI}"
+dsp_address = "{DSP}"
+comms_address = "{COMMS}"
+
+[mailbox]
+kind = "maildir"
+path = "mail"
+
+[smtp]
+kind = "file"
+path = "sent"
+
+[classifier]
+model = ""
+{extra}
+""")
+    return path

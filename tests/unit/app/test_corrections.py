@@ -18,30 +18,13 @@ from intake import cli
 from intake.app import build
 from intake.caselog import Case, Message
 from intake.vocabulary import EventType, MessageStatus
-from tests.mail import FOI, request
+from tests.conftest import write_maildir_config
+from tests.mail import request
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    path = tmp_path / "foi.toml"
-    path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "dsp@example-icb.nhs.uk"
-comms_address = "comms@example-icb.nhs.uk"
-
-[mailbox]
-kind = "maildir"
-path = "mail"
-
-[smtp]
-kind = "file"
-path = "sent"
-
-[classifier]
-model = ""
-""")
+    path = write_maildir_config(tmp_path)
     assert cli.main(["--config", str(path), "init"]) == 0
     return path
 

@@ -8,31 +8,13 @@ from pathlib import Path
 import pytest
 
 from intake import cli
-from tests.mail import FOI, request
+from tests.conftest import write_maildir_config
+from tests.mail import request
 
 
 def write_config(tmp_path: Path, classifier: str = "") -> Path:
     mailbox.Maildir(tmp_path / "mail").add(request())
-    config = tmp_path / "foi.toml"
-    config.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "dsp@example-icb.nhs.uk"
-comms_address = "comms@example-icb.nhs.uk"
-
-[mailbox]
-kind = "maildir"
-path = "mail"
-
-[smtp]
-kind = "file"
-path = "sent"
-
-[classifier]
-model = ""
-{classifier}
-""")
+    config = write_maildir_config(tmp_path, classifier)
     return config
 
 

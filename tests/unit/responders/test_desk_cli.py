@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from intake import cli
 from intake.caselog import Case, add_event, create_schema, make_engine, next_reference, session_factory
 from intake.vocabulary import EventType, Regime
-from tests.unit.responders.conftest import COMMS, DSP, FOI, NOW, REQUESTER
+from tests.conftest import write_maildir_config
+from tests.unit.responders.conftest import NOW, REQUESTER
 
 REFERENCE = "FOI-2026-00001"
 
@@ -21,25 +22,7 @@ def config(tmp_path: Path) -> Path:
     (tmp_path / "mail" / "cur").mkdir(parents=True)
     for sub in ("new", "tmp"):
         (tmp_path / "mail" / sub).mkdir()
-    path = tmp_path / "foi.toml"
-    path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "{DSP}"
-comms_address = "{COMMS}"
-
-[mailbox]
-kind = "maildir"
-path = "mail"
-
-[smtp]
-kind = "file"
-path = "sent"
-
-[database]
-url = "sqlite:///{tmp_path / 'cases.sqlite3'}"
-""")
+    path = write_maildir_config(tmp_path, f"[database]\nurl = \"sqlite:///{tmp_path / 'cases.sqlite3'}\"")
     engine = make_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
     create_schema(engine)
     with session_factory(engine)() as s:
