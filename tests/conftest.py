@@ -20,6 +20,13 @@ ARRIVED = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 FOI = "foi.requests@example-icb.nhs.uk"
 DSP = "dsp@example-icb.nhs.uk"
 COMMS = "comms@example-icb.nhs.uk"
+# The organisation table every test configuration starts with.
+ORGANISATION = f"""[organisation]
+name = "NHS Example ICB"
+foi_address = "{FOI}"
+dsp_address = "{DSP}"
+comms_address = "{COMMS}"
+"""
 
 
 def pytest_report_header() -> str:
@@ -145,12 +152,7 @@ def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "",
     (tmp / "imap.secret").write_text(mailbox.password)
     path = tmp / "foi.toml"
     path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "{DSP}"
-comms_address = "{COMMS}"
-
+{ORGANISATION}
 [mailbox]
 kind = "imap"
 host = "127.0.0.1"
@@ -181,12 +183,7 @@ def write_maildir_config(tmp: Path, extra: str = "") -> Path:
     without the statistical model), for command-line tests that need no server; `extra` adds TOML."""
     path = tmp / "foi.toml"
     path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "{DSP}"
-comms_address = "{COMMS}"
-
+{ORGANISATION}
 [mailbox]
 kind = "maildir"
 path = "mail"

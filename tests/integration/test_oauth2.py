@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 from config.settings import load
 from intake.app import build
 from intake.mailbox import AuthenticationFailed, ImapSource, SourceUnavailable, with_reconnect
-from tests.conftest import COMMS, DSP, FOI, Mailbox
+from tests.conftest import ORGANISATION, Mailbox
 from tests.integration.test_cli import run_cli
 from tests.mail import request
 from tests.oauth2_server import TokenServer
@@ -40,12 +40,7 @@ def config(tmp: Path, box: Mailbox, smtp: SmtpServer, oauth2: str, *, imap_auth:
     smtp_login = f'auth = "oauth2"\nusername = "{box.user}"' if smtp_auth == "oauth2" else ""
     path = tmp / "foi.toml"
     path.write_text(f"""
-[organisation]
-name = "NHS Example ICB"
-foi_address = "{FOI}"
-dsp_address = "{DSP}"
-comms_address = "{COMMS}"
-
+{ORGANISATION}
 [mailbox]
 kind = "imap"
 host = "127.0.0.1"
