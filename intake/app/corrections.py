@@ -103,7 +103,6 @@ def promote(intake: Intake, s: Session, message_id: int, actor: str, reason: str
     msg.problem = None
     add_event(s, case, EventType.PROMOTED, msg.arrived_at,
               {"message": msg.id, "was": was, "kind": kind, "regime": triage.regime, "reason": reason}, actor=actor)
-    msg.filed_in = None  # it moves to its case's folder at the next poll
     return case
 
 

@@ -60,3 +60,12 @@ def test_a_promoted_message_and_a_subject_access_correction_reach_the_requester(
     assert len(sar) == 1 and "Freedom of Information Act" not in text(sar[0])
     # It threads under her first message and our acknowledgement, as one conversation.
     assert sar[0].message["In-Reply-To"] and len(sar[0].message["References"].split()) >= 2
+    # The promoted message left the not-FOI folder for its case's (a journalist's: Media), on the server too.
+    app = build(load(config))
+    with app.sessions() as s:
+        moved = s.get(Message, enquiry_id)
+        assert moved is not None and moved.filed_in == "FOI/Media"
+    app.close()
+    with mailbox.client() as c:
+        assert c.folder_status("FOI.Media", ["MESSAGES"])[b"MESSAGES"] == 1
+        assert c.folder_status("FOI.Not FOI", ["MESSAGES"])[b"MESSAGES"] == 0
