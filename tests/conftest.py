@@ -147,8 +147,10 @@ def make_app(settings: Settings) -> Iterator[Any]:
         app.close()
 
 
-def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "", init: bool = True) -> Path:
-    """A TOML configuration file for the CLI, against the test servers; `init` as a deployment would."""
+def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "", init: bool = True, *,
+                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "") -> Path:
+    """A TOML configuration file for the CLI, against the test servers; `init` as a deployment would. The
+    password file is there for whichever side logs in with one."""
     (tmp / "imap.secret").write_text(mailbox.password)
     path = tmp / "foi.toml"
     path.write_text(f"""
@@ -159,7 +161,7 @@ host = "127.0.0.1"
 port = {mailbox.server.port}
 tls = "none"
 username = "{mailbox.user}"
-password_file = "imap.secret"
+{imap_login}
 reconnect_backoff_seconds = 0.01
 
 [smtp]
@@ -167,6 +169,7 @@ kind = "smtp"
 host = "127.0.0.1"
 port = {smtp.port}
 tls = "none"
+{smtp_login}
 
 [schedule]
 poll_seconds = 1

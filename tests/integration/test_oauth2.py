@@ -15,9 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from config.settings import load
-from intake.app import build
 from intake.mailbox import AuthenticationFailed, ImapSource, SourceUnavailable, with_reconnect
-from tests.conftest import ORGANISATION, Mailbox
+from tests.conftest import Mailbox, write_config
 from tests.integration.test_cli import run_cli
 from tests.mail import request
 from tests.oauth2_server import TokenServer
@@ -34,34 +33,11 @@ def box(dovecot_oauth2: Dovecot) -> Mailbox:
 
 def config(tmp: Path, box: Mailbox, smtp: SmtpServer, oauth2: str, *, imap_auth: str = "oauth2",
            smtp_auth: str = "oauth2") -> Path:
-    """A configuration file for the CLI; the password file is there for whichever side uses one."""
-    (tmp / "imap.secret").write_text(box.password)
-    imap_login = 'auth = "oauth2"' if imap_auth == "oauth2" else 'password_file = "imap.secret"'
-    smtp_login = f'auth = "oauth2"\nusername = "{box.user}"' if smtp_auth == "oauth2" else ""
-    path = tmp / "foi.toml"
-    path.write_text(f"""
-{ORGANISATION}
-[mailbox]
-kind = "imap"
-host = "127.0.0.1"
-port = {box.server.port}
-tls = "none"
-username = "{box.user}"
-{imap_login}
-reconnect_backoff_seconds = 0.01
-
-[smtp]
-kind = "smtp"
-host = "127.0.0.1"
-port = {smtp.port}
-tls = "none"
-{smtp_login}
-
-[oauth2]
-{oauth2}
-""")
-    build(load(path), create=True).close()
-    return path
+    """A configuration file for the CLI, each side logging in with OAuth2 or its password."""
+    return write_config(
+        tmp, box, smtp, f"[oauth2]\n{oauth2}",
+        imap_login='auth = "oauth2"' if imap_auth == "oauth2" else 'password_file = "imap.secret"',
+        smtp_login=f'auth = "oauth2"\nusername = "{box.user}"' if smtp_auth == "oauth2" else "")
 
 
 def generic(tokens: TokenServer, tmp: Path, client_id: str, secret: str) -> str:
