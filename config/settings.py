@@ -11,11 +11,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
+    "DATABASE_ENV_VAR",
     "ENV_VAR",
     "QUEUE_NAMES",
     "ClassifierSettings",
@@ -36,6 +40,8 @@ __all__ = [
 ]
 
 ENV_VAR = "FOI_INTAKE_CONFIG"
+# When set, the case log's URL: a container or a test run points every configuration at one server.
+DATABASE_ENV_VAR = "FOI_INTAKE_DATABASE_URL"
 
 
 @dataclass(frozen=True)
@@ -316,6 +322,23 @@ def _queues(data: dict[str, Any]) -> Queues:
     return Queues(file_messages=file_messages, folders=folders)
 
 
+def _database(data: dict[str, Any], base: Path) -> Database:
+    """The case log's URL; its password, if any, from `password_env` or `password_file` like every secret
+    (read even by read-only commands: they read the case log)."""
+    d = Reader(section(data, "database", required=False), "database", {"url", "password_env", "password_file"})
+    url = os.environ.get(DATABASE_ENV_VAR) or d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}")
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError("database.url", "not a database URL (dialect+driver://user@host/name)") from exc
+    if parsed.password is not None and DATABASE_ENV_VAR not in os.environ:
+        raise ConfigError("database.url", "passwords never live in the TOML; use password_env or password_file")
+    password = d.secret(base)
+    if password:
+        url = parsed.set(password=password).render_as_string(hide_password=False)
+    return Database(url=url)
+
+
 def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True) -> Settings:
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
@@ -328,8 +351,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     org = _organisation(data)
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
     mailbox, smtp = _mailbox(data, base, secrets, oauth2), _smtp(data, base, secrets, oauth2)
-    d = Reader(section(data, "database", required=False), "database", {"url"})
-    database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"))
+    database = _database(data, base)
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
