@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from sqlalchemy.engine import make_url
 
 from config.settings import DATABASE_ENV_VAR, ConfigError, parse
@@ -41,7 +40,7 @@ def with_database(tmp_path: Path, **database: str) -> dict[str, Any]:
 def test_a_database_password_comes_from_a_file_never_from_the_toml(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(DATABASE_ENV_VAR, raising=False)
-    with pytest.raises(ConfigError, match="database.url: passwords never live in the TOML"):
+    with pytest.raises(ConfigError, match=r"database\.url: passwords never live in the TOML"):
         parse(with_database(tmp_path, url="postgresql+psycopg://foi:hunter2@db.internal/foi"), tmp_path)
     (tmp_path / "db.secret").write_text("s3cr:et/@\n")
     settings = parse(with_database(tmp_path, url="postgresql+psycopg://foi@db.internal/foi",
@@ -56,5 +55,5 @@ def test_the_environment_names_the_case_log_for_every_command(tmp_path: Path,
     settings = parse(with_database(tmp_path, url=f"sqlite:///{tmp_path / 'ignored.sqlite3'}"), tmp_path)
     assert make_url(settings.database.url).port == 5433
     monkeypatch.setenv(DATABASE_ENV_VAR, "not a url")
-    with pytest.raises(ConfigError, match="database.url: not a database URL"):
+    with pytest.raises(ConfigError, match=r"database\.url: not a database URL"):
         parse(minimal(), tmp_path)
