@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
+from config.database import DATABASE_ENV_VAR, Database, database_settings
+from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
 from intake.vocabulary import ClarificationRestart
@@ -36,12 +35,11 @@ __all__ = [
     "Settings",
     "Smtp",
     "load",
+    "load_all",
     "parse",
 ]
 
 ENV_VAR = "FOI_INTAKE_CONFIG"
-# When set, the case log's URL: a container or a test run points every configuration at one server.
-DATABASE_ENV_VAR = "FOI_INTAKE_DATABASE_URL"
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,7 @@ class Organisation:
 @dataclass(frozen=True)
 class Mailbox:
     kind: str  # "imap" | "maildir"
+    name: str = ""  # a [[mailbox]]'s name; "" for the single [mailbox] most bodies have
     host: str = ""
     port: int = 0
     tls: str = "ssl"
@@ -93,11 +92,6 @@ class Smtp:
     in_doubt: str = "resend"
     auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
-
-
-@dataclass(frozen=True)
-class Database:
-    url: str
 
 
 @dataclass(frozen=True)
@@ -233,7 +227,8 @@ def _oauth2_user(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Mailbox:
+def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None,
+             name: str = "") -> Mailbox:
     m = Reader(section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
@@ -247,11 +242,11 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
         timeout_seconds=m.number("timeout_seconds", 60.0))
     if kind == "imap":
         tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
-        return Mailbox(kind=kind, host=m.text("host"),
+        return Mailbox(kind=kind, name=name, host=m.text("host"),
                        port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),
                        tls=tls, username=m.text("username"), folder=m.text("folder", "INBOX"),
                        **_auth(m, base, secrets, oauth2), **common)
-    return Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
+    return Mailbox(kind=kind, name=name, path=m.path("path", base, required=True), **common)
 
 
 def _smtp(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Smtp:
@@ -322,26 +317,10 @@ def _queues(data: dict[str, Any]) -> Queues:
     return Queues(file_messages=file_messages, folders=folders)
 
 
-def _database(data: dict[str, Any], base: Path) -> Database:
-    """The case log's URL; its password, if any, from `password_env` or `password_file` like every secret
-    (read even by read-only commands: they read the case log)."""
-    d = Reader(section(data, "database", required=False), "database", {"url", "password_env", "password_file"})
-    url = os.environ.get(DATABASE_ENV_VAR) or d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}")
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError("database.url", "not a database URL (dialect+driver://user@host/name)") from exc
-    if parsed.password is not None and DATABASE_ENV_VAR not in os.environ:
-        raise ConfigError("database.url", "passwords never live in the TOML; use password_env or password_file")
-    password = d.secret(base)
-    if password:
-        url = parsed.set(password=password).render_as_string(hide_password=False)
-    return Database(url=url)
-
-
-def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True) -> Settings:
-    """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
-    passwords are not read (read-only commands), so they may run where the secrets are not present."""
+def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True,
+          mailbox_name: str = "") -> Settings:
+    """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
+    False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
                    "responders", "classifier", "queues", "fees", "oauth2"}
     unknown = sorted(set(data) - top_allowed)
@@ -350,8 +329,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     org = _organisation(data)
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
-    mailbox, smtp = _mailbox(data, base, secrets, oauth2), _smtp(data, base, secrets, oauth2)
-    database = _database(data, base)
+    mailbox, smtp = _mailbox(data, base, secrets, oauth2, mailbox_name), _smtp(data, base, secrets, oauth2)
+    database = database_settings(data, base, mailbox_name)
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
@@ -374,8 +353,23 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                     classifier=classifier, source_path=source_path)
 
 
-def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
-    """Load the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
+def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:
+    """The settings of one mailbox in the TOML named by `path` (else $FOI_INTAKE_CONFIG): the only one,
+    or the one named `mailbox` where the file has several."""
+    every = load_all(path, secrets)
+    names = ", ".join(s.mailbox.name for s in every)
+    if mailbox is not None:
+        for settings in every:
+            if settings.mailbox.name == mailbox:
+                return settings
+        raise ConfigError("--mailbox", f"no mailbox named {mailbox!r}" + (f" (this file has {names})" if names else ""))
+    if len(every) > 1:
+        raise ConfigError("--mailbox", f"this configuration has mailboxes {names}: choose one with --mailbox")
+    return every[0]
+
+
+def load_all(path: str | Path | None = None, secrets: bool = True) -> list[Settings]:
+    """The settings of every mailbox in the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
     if path is None:
         path = os.environ.get(ENV_VAR)
         if not path:
@@ -387,4 +381,15 @@ def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
         raise ConfigError("--config", f"file not found: {p}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
-    return parse(data, p.parent, source_path=p, secrets=secrets)
+    every: list[Settings] = []
+    for name, table in expand(data):
+        try:
+            settings = parse(table, p.parent, source_path=p, secrets=secrets, mailbox_name=name)
+        except ConfigError as exc:
+            raise (ConfigError(f"{exc.key} (mailbox {name})", exc.problem) if name else exc) from None
+        for other in every:
+            if other.database.url == settings.database.url:
+                raise ConfigError(f"database.url (mailbox {name})", f"the same case log as mailbox "
+                                  f"{other.mailbox.name}: give each mailbox its own [mailbox.database]")
+        every.append(settings)
+    return every

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         names = getattr(item, "fixturenames", ())
-        reaches = "tmp_path" in names or "database_url" in names
+        reaches = "tmp_path" in names or "database_url" in names or "new_database_url" in names
         (kept if reaches and item.get_closest_marker("sqlite_only") is None else dropped).append(item)
     config.hook.pytest_deselected(items=dropped)
     items[:] = kept
@@ -86,6 +86,23 @@ def _case_log_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(DATABASE_ENV_VAR, server.url(name))
     yield
     server.drop_database(name)
+
+
+@pytest.fixture
+def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Another empty case log (a second mailbox's), on this run's database server."""
+    made: list[str] = []
+
+    def _new(name: str) -> str:
+        if not _on_postgresql(request.config):
+            return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        server: Postgres = request.getfixturevalue("postgres")
+        made.append(server.new_database())
+        return server.url(made[-1])
+
+    yield _new
+    for name in made:
+        request.getfixturevalue("postgres").drop_database(name)
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
-"""The scheduler: poll, flush the outbox and run the daily jobs until SIGTERM."""
+"""The scheduler: poll, flush the outbox and run the daily jobs of every mailbox until SIGTERM."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -19,8 +20,48 @@ __all__ = ["run_forever"]
 log = logging.getLogger(__name__)
 
 
-def run_forever(app: App) -> int:
-    """Poll every `poll_seconds` and flush the outbox; SIGTERM or Ctrl-C stops after the current job."""
+@dataclass
+class _Worker:
+    """One mailbox's jobs; each runs only while this process holds the mailbox's lease."""
+
+    app: App
+    standing_by: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.app.intake.source.key
+
+    def serving(self) -> bool:
+        if self.app.lease.acquire():
+            if self.standing_by:
+                log.info("took over %s", self.key)
+                self.standing_by = False
+            return True
+        if not self.standing_by:
+            log.warning("%s is served by %s: standing by until it stops", self.key, self.app.lease.holder())
+            self.standing_by = True
+        return False
+
+    def poll(self) -> None:
+        if not self.serving():
+            return
+        try:
+            self.app.intake.poll_once()
+        except (SourceUnavailable, AuthenticationFailed) as exc:
+            log.error("poll of %s failed, will retry at the next tick: %s", self.key, exc)
+
+    def flush(self) -> None:
+        if self.serving():
+            self.app.outbox.flush()
+
+    def daily(self) -> None:
+        if self.serving():
+            self.app.daily()
+
+
+def run_forever(apps: list[App]) -> int:
+    """Poll each mailbox every `poll_seconds` and flush its outbox; SIGTERM or Ctrl-C stops after the
+    current job. A mailbox another process serves is stood by for, and taken over when it stops."""
     stop = threading.Event()
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
@@ -29,48 +70,28 @@ def run_forever(app: App) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    if not _wait_for_lease(app, stop):
-        app.close()
-        return 0
-
-    def poll() -> None:
-        try:
-            app.intake.poll_once()
-        except (SourceUnavailable, AuthenticationFailed) as exc:
-            log.error("poll failed, will retry at the next tick: %s", exc)
-
-    # One worker thread: polling and sending never overlap, so one row is never sent twice.
+    # One worker thread for every job of every mailbox: polling and sending never overlap, so one row
+    # is never sent twice.
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
                                     job_defaults={"coalesce": True, "max_instances": 1},
-                                    timezone=app.settings.organisation.timezone)
-    scheduler.add_job(poll, "interval", seconds=app.settings.schedule.poll_seconds, id="poll",
-                      next_run_time=_now())
-    scheduler.add_job(app.outbox.flush, "interval", seconds=app.settings.schedule.outbox_seconds,
-                      id="outbox", next_run_time=_now())
-    hour, minute = (int(x) for x in app.settings.responders.digest_time.split(":"))
-    scheduler.add_job(app.daily, "cron", hour=hour, minute=minute, id="daily", misfire_grace_time=6 * 3600)
+                                    timezone=apps[0].settings.organisation.timezone)
+    for number, app in enumerate(apps):
+        worker, schedule = _Worker(app), app.settings.schedule
+        scheduler.add_job(worker.poll, "interval", seconds=schedule.poll_seconds, id=f"poll-{number}",
+                          next_run_time=_now())
+        scheduler.add_job(worker.flush, "interval", seconds=schedule.outbox_seconds, id=f"outbox-{number}",
+                          next_run_time=_now())
+        hour, minute = (int(x) for x in app.settings.responders.digest_time.split(":"))
+        scheduler.add_job(worker.daily, "cron", hour=hour, minute=minute, id=f"daily-{number}",
+                          timezone=app.settings.organisation.timezone, misfire_grace_time=6 * 3600)
+        log.info("running: polling %s every %ss", worker.key, schedule.poll_seconds)
     scheduler.start()
-    log.info("running: polling %s every %ss", app.intake.source.key,
-             app.settings.schedule.poll_seconds)
     stop.wait()
     scheduler.shutdown(wait=True)
-    app.close()
+    for app in apps:
+        app.close()
     log.info("stopped cleanly")
     return 0
-
-
-def _wait_for_lease(app: App, stop: threading.Event) -> bool:
-    """Stand by while another worker serves this mailbox; True once this process holds the lease."""
-    waiting = False
-    while not app.lease.acquire():
-        if not waiting:
-            log.warning("%s is served by %s: standing by until it stops", app.intake.source.key, app.lease.holder())
-            waiting = True
-        if stop.wait(app.settings.schedule.poll_seconds):
-            return False
-    if waiting:
-        log.info("took over %s", app.intake.source.key)
-    return True
 
 
 def _now() -> datetime:
