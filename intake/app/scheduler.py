@@ -11,6 +11,7 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from intake.app.push import CHECK_SECONDS, arrivals, start_watching
 from intake.app.wiring import App
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 
@@ -35,9 +36,12 @@ def run_forever(app: App) -> int:
 
     def poll() -> None:
         try:
-            app.intake.poll_once()
+            report = app.intake.poll_once()
         except (SourceUnavailable, AuthenticationFailed) as exc:
             log.error("poll failed, will retry at the next tick: %s", exc)
+            return
+        if report.processed:
+            app.outbox.flush()  # an acknowledgement leaves now, not at the outbox's next tick
 
     # One worker thread: polling and sending never overlap, so one row is never sent twice.
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
@@ -52,8 +56,13 @@ def run_forever(app: App) -> int:
     scheduler.start()
     log.info("running: polling %s every %ss", app.intake.source.key,
              app.settings.schedule.poll_seconds)
+    # IDLE where the server offers it: a pass as mail arrives; polling stays as the safety net.
+    watching = start_watching(app.settings.mailbox, app.settings.schedule.poll_seconds, arrivals(scheduler, poll),
+                              stop)
     stop.wait()
     scheduler.shutdown(wait=True)
+    if watching is not None:
+        watching.join(timeout=2 * CHECK_SECONDS)
     app.close()
     log.info("stopped cleanly")
     return 0
