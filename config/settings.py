@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 ENV_VAR = "FOI_INTAKE_CONFIG"
+# RFC 2177 section 3: a server may log out a client idle for 30 minutes; re-issue IDLE at least every 29.
+IDLE_RENEW_MAX = 29 * 60
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Mailbox:
     timeout_seconds: float = 60.0
     auth: str = "password"  # "password" | "oauth2" (SASL XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
+    idle: bool = True  # IMAP IDLE where the server offers it: new mail is handled as it arrives
+    idle_renew_seconds: int = 25 * 60
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,8 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
     m = Reader(section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
-                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth"})
+                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth", "idle",
+                 "idle_renew_seconds"})
     kind = m.text("kind", choices=("imap", "maildir"))
     common: dict[str, Any] = dict(
         batch_size=m.integer("batch_size", 50, minimum=1),
@@ -241,6 +246,8 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
         reconnect_backoff_seconds=m.number("reconnect_backoff_seconds", 2.0),
         timeout_seconds=m.number("timeout_seconds", 60.0))
     if kind == "imap":
+        common.update(idle=m.flag("idle", True),
+                      idle_renew_seconds=m.integer("idle_renew_seconds", 25 * 60, minimum=1, maximum=IDLE_RENEW_MAX))
         tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
         return Mailbox(kind=kind, name=name, host=m.text("host"),
                        port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),

@@ -225,9 +225,10 @@ def make_app(settings: Settings) -> Iterator[Any]:
 
 
 def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "", init: bool = True, *,
-                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "") -> Path:
+                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "", mailbox_extra: str = "",
+                 poll_seconds: int = 1, outbox_seconds: int = 1) -> Path:
     """A TOML configuration file for the CLI, against the test servers; `init` as a deployment would. The
-    password file is there for whichever side logs in with one."""
+    password file is there for whichever side logs in with one; `mailbox_extra` adds keys to [mailbox]."""
     (tmp / "imap.secret").write_text(mailbox.password)
     path = tmp / "foi.toml"
     path.write_text(f"""
@@ -240,6 +241,7 @@ tls = "none"
 username = "{mailbox.user}"
 {imap_login}
 reconnect_backoff_seconds = 0.01
+{mailbox_extra}
 
 [smtp]
 kind = "smtp"
@@ -249,8 +251,8 @@ tls = "none"
 {smtp_login}
 
 [schedule]
-poll_seconds = 1
-outbox_seconds = 1
+poll_seconds = {poll_seconds}
+outbox_seconds = {outbox_seconds}
 {extra}
 """)
     if init:

@@ -12,6 +12,7 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from intake.app.push import CHECK_SECONDS, arrivals, start_watching
 from intake.app.wiring import App
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 
@@ -46,9 +47,12 @@ class _Worker:
         if not self.serving():
             return
         try:
-            self.app.intake.poll_once()
+            report = self.app.intake.poll_once()
         except (SourceUnavailable, AuthenticationFailed) as exc:
             log.error("poll of %s failed, will retry at the next tick: %s", self.key, exc)
+            return
+        if report.processed:
+            self.app.outbox.flush()  # an acknowledgement leaves now, not at the outbox's next tick
 
     def flush(self) -> None:
         if self.serving():
@@ -75,8 +79,9 @@ def run_forever(apps: list[App]) -> int:
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
                                     job_defaults={"coalesce": True, "max_instances": 1},
                                     timezone=apps[0].settings.organisation.timezone)
-    for number, app in enumerate(apps):
-        worker, schedule = _Worker(app), app.settings.schedule
+    workers = [_Worker(app) for app in apps]
+    for number, worker in enumerate(workers):
+        app, schedule = worker.app, worker.app.settings.schedule
         scheduler.add_job(worker.poll, "interval", seconds=schedule.poll_seconds, id=f"poll-{number}",
                           next_run_time=_now())
         scheduler.add_job(worker.flush, "interval", seconds=schedule.outbox_seconds, id=f"outbox-{number}",
@@ -86,8 +91,15 @@ def run_forever(apps: list[App]) -> int:
                           timezone=app.settings.organisation.timezone, misfire_grace_time=6 * 3600)
         log.info("running: polling %s every %ss", worker.key, schedule.poll_seconds)
     scheduler.start()
+    # IDLE where the server offers it: a pass as mail arrives; polling stays as the safety net.
+    watching = [start_watching(w.app.settings.mailbox, w.app.settings.schedule.poll_seconds,
+                               arrivals(scheduler, w.poll, f"arrival-{number}"), stop)
+                for number, w in enumerate(workers)]
     stop.wait()
     scheduler.shutdown(wait=True)
+    for thread in watching:
+        if thread is not None:
+            thread.join(timeout=2 * CHECK_SECONDS)
     for app in apps:
         app.close()
     log.info("stopped cleanly")
