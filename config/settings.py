@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
+from config.running import Health, Logging, health_settings, logging_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "ConfigError",
     "Database",
     "Fees",
+    "Health",
+    "Logging",
     "Mailbox",
     "OAuth2",
     "Organisation",
@@ -173,6 +176,8 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    logging: Logging = field(default_factory=Logging)
+    health: Health = field(default_factory=Health)
     source_path: Path | None = None
 
 
@@ -320,7 +325,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -349,7 +354,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, logging=logging_settings(data, base),
+                    health=health_settings(data, base, schedule.poll_seconds), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
