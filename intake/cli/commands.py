@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from classifier import Classifier, Decision, build_classifier
-from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
+from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Logging, Settings, load, parse
 from intake.app import build, open_existing, run_forever
+from intake.app import logs as app_logs
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.views import case_json
 from intake.cli import corrections as corrections_cli
@@ -81,8 +82,7 @@ _ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    app_logs.configure(Logging(), args.verbose)  # until the configuration says otherwise
     try:
         if args.command == "deadline":
             return deadline_cli.run(args)
@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "classify":
             return cmd_classify(args)
         settings = load(args.config, secrets=args.command not in READ_ONLY)
+        app_logs.configure(settings.logging, args.verbose)
         return COMMANDS[args.command](settings, args)
     except FoiIntakeError as exc:
         prefix, code = next((p, c) for kind, p, c in _ERRORS if isinstance(exc, kind))
