@@ -11,6 +11,7 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from intake.app.health import Monitor
 from intake.app.wiring import App
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 
@@ -32,10 +33,11 @@ def run_forever(app: App) -> int:
     if not _wait_for_lease(app, stop):
         app.close()
         return 0
+    monitor = Monitor.start(app)  # the health file after every job (and GET /health if configured)
 
     def poll() -> None:
         try:
-            app.intake.poll_once()
+            monitor.run("poll", app.intake.poll_once)
         except (SourceUnavailable, AuthenticationFailed) as exc:
             log.error("poll failed, will retry at the next tick: %s", exc)
 
@@ -45,8 +47,8 @@ def run_forever(app: App) -> int:
                                     timezone=app.settings.organisation.timezone)
     scheduler.add_job(poll, "interval", seconds=app.settings.schedule.poll_seconds, id="poll",
                       next_run_time=_now())
-    scheduler.add_job(app.outbox.flush, "interval", seconds=app.settings.schedule.outbox_seconds,
-                      id="outbox", next_run_time=_now())
+    scheduler.add_job(monitor.run, "interval", args=("outbox", app.outbox.flush),
+                      seconds=app.settings.schedule.outbox_seconds, id="outbox", next_run_time=_now())
     hour, minute = (int(x) for x in app.settings.responders.digest_time.split(":"))
     scheduler.add_job(app.daily, "cron", hour=hour, minute=minute, id="daily", misfire_grace_time=6 * 3600)
     scheduler.start()
@@ -54,6 +56,7 @@ def run_forever(app: App) -> int:
              app.settings.schedule.poll_seconds)
     stop.wait()
     scheduler.shutdown(wait=True)
+    monitor.close()
     app.close()
     log.info("stopped cleanly")
     return 0

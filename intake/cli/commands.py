@@ -23,6 +23,7 @@ from classifier import Classifier, Decision, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Logging, Settings, load, parse
 from intake.app import build, open_existing, run_forever
 from intake.app import logs as app_logs
+from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.views import case_json
 from intake.cli import corrections as corrections_cli
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo()
         if args.command == "classify":
             return cmd_classify(args)
-        settings = load(args.config, secrets=args.command not in READ_ONLY)
+        settings = load(args.config, secrets=args.command not in NO_SECRETS)
         app_logs.configure(settings.logging, args.verbose)
         return COMMANDS[args.command](settings, args)
     except FoiIntakeError as exc:
@@ -105,8 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-# Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status", "corpus"})
+# Commands that never log in to the mailbox or SMTP: they run without the passwords (`init` too, so an upgrade
+# needs no credential, which under systemd only the service itself is given).
+NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -118,7 +120,7 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     app = build(settings)
     try:
-        report, flushed = app.poll_and_flush()
+        report, flushed = Monitor(app).run("pass", app.poll_and_flush)  # the health file, as `run` writes it
     finally:
         app.close()
     print(f"{report.summary()} sent={flushed.sent} retrying={flushed.retrying} held={flushed.held}")
