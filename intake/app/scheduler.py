@@ -41,9 +41,10 @@ def run_forever(app: App) -> int:
         except (SourceUnavailable, AuthenticationFailed) as exc:
             log.error("poll failed, will retry at the next tick: %s", exc)
 
-    # One worker thread: polling and sending never overlap, so one row is never sent twice.
+    # One worker thread: polling and sending never overlap, so one row is never sent twice. A job that waited for
+    # the other still runs (no misfire limit): APScheduler's default of 1 s skipped the flush after any slow pass.
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
-                                    job_defaults={"coalesce": True, "max_instances": 1},
+                                    job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
                                     timezone=app.settings.organisation.timezone)
     scheduler.add_job(poll, "interval", seconds=app.settings.schedule.poll_seconds, id="poll",
                       next_run_time=_now())

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from classifier import Classifier
 from config.settings import load
 from intake import cli
-from intake.app import build
+from intake.app import build, run_forever
 from intake.app.health import Monitor
 from intake.caselog import Message
 from intake.mailbox import AuthenticationFailed
@@ -242,6 +243,41 @@ def test_a_message_that_breaks_processing_is_logged_without_what_it_says(tmp_pat
     assert "message 1 could not be processed: ValueError | ValueError at " in err
     assert "needs a person: internal error: ValueError" in err
     assert "okonkwo" not in err.lower() and "wheelchair" not in err.lower()
+
+
+def test_a_slow_pass_does_not_make_the_outbox_miss_its_turn(tmp_path, monkeypatch):
+    # Polling and sending share one thread, so the flush waits for the pass; APScheduler's default 1-second
+    # misfire limit then skipped it, every time a pass took longer than a second.
+    config = write_maildir_config(tmp_path, "[schedule]\npoll_seconds = 2\noutbox_seconds = 2\n")
+    app = build(load(config), create=True)
+    poll_once, flush = app.intake.poll_once, app.outbox.flush
+    flushed, gave_up = threading.Event(), threading.Event()
+
+    def slow_pass() -> Any:
+        time.sleep(1.5)
+        return poll_once()
+
+    def flush_then_stop() -> Any:
+        flushed.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+        return flush()
+
+    def give_up() -> None:
+        gave_up.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(app.intake, "poll_once", slow_pass)
+    monkeypatch.setattr(app.outbox, "flush", flush_then_stop)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    safety = threading.Timer(60, give_up)  # only if the flush never comes
+    safety.start()
+    try:
+        assert run_forever(app) == 0
+    finally:
+        safety.cancel()
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    assert flushed.is_set() and not gave_up.is_set()
 
 
 def test_init_needs_no_password_so_an_upgrade_runs_where_the_credentials_are_not(tmp_path, mailbox, smtp):
