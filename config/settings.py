@@ -15,6 +15,7 @@ from config.database import DATABASE_ENV_VAR, Database, database_settings
 from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
+from config.running import Health, Logging, health_settings, logging_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "ConfigError",
     "Database",
     "Fees",
+    "Health",
+    "Logging",
     "Mailbox",
     "OAuth2",
     "Organisation",
@@ -177,6 +180,8 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    logging: Logging = field(default_factory=Logging)
+    health: Health = field(default_factory=Health)
     source_path: Path | None = None
 
 
@@ -329,7 +334,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -357,7 +362,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, logging=logging_settings(data, base),
+                    health=health_settings(data, base, schedule.poll_seconds), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:
@@ -395,8 +401,11 @@ def load_all(path: str | Path | None = None, secrets: bool = True) -> list[Setti
         except ConfigError as exc:
             raise (ConfigError(f"{exc.key} (mailbox {name})", exc.problem) if name else exc) from None
         for other in every:
-            if other.database.url == settings.database.url:
-                raise ConfigError(f"database.url (mailbox {name})", f"the same case log as mailbox "
-                                  f"{other.mailbox.name}: give each mailbox its own [mailbox.database]")
+            for key, mine, theirs in (("database.url", settings.database.url, other.database.url),
+                                      ("health.file", settings.health.file, other.health.file),
+                                      ("health.listen", settings.health.listen, other.health.listen)):
+                if mine and mine == theirs:
+                    raise ConfigError(f"{key} (mailbox {name})", f"the same as mailbox {other.mailbox.name}'s: "
+                                      f"give each mailbox its own under [mailbox.{key.split('.')[0]}]")
         every.append(settings)
     return every

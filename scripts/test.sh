@@ -15,6 +15,11 @@ if [ -n "$NEED" ]; then
     # The packaged system services are not what the tests use; they start their own instances.
     $SUDO systemctl disable --now dovecot postgresql >/dev/null 2>&1 || true
 fi
+if ! command -v systemd-analyze >/dev/null 2>&1; then  # tests/unit/test_deploy.py verifies deploy/foi-intake.service
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq systemd >/dev/null
+fi
 scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache

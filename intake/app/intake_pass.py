@@ -90,7 +90,9 @@ class Intake:
         self.process_pending(report)
         if self.settings.queues.file_messages:
             self.file_pending(report)
-        log.info("poll: %s", report.summary())
+        # An empty pass is not an event: at INFO, one line a minute saying nothing would bury the ones that do.
+        quiet = not (report.stored or report.duplicates or report.processed or report.refiled or report.filed)
+        log.log(logging.DEBUG if quiet else logging.INFO, "poll: %s", report.summary())
         return report
 
     def file_pending(self, report: PollReport) -> None:
@@ -218,6 +220,7 @@ class Intake:
             return
         if triage.kind not in CASE_KINDS:
             msg.status = MessageStatus.PROCESSED  # routine business: general enquiries queue
+            log.info("message %s is %s: no case, no reply", msg.id, triage.kind)
             return
         self.open_case(s, msg, parsed, triage, linked, report)
 

@@ -12,6 +12,7 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from intake.app.health import Monitor
 from intake.app.push import CHECK_SECONDS, arrivals, start_watching
 from intake.app.wiring import App
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
@@ -27,40 +28,49 @@ class _Worker:
 
     app: App
     standing_by: bool = False
+    monitor: Monitor | None = None  # the health file, from when this process first serves the mailbox
 
     @property
     def key(self) -> str:
         return self.app.intake.source.key
 
-    def serving(self) -> bool:
-        if self.app.lease.acquire():
-            if self.standing_by:
-                log.info("took over %s", self.key)
-                self.standing_by = False
-            return True
-        if not self.standing_by:
-            log.warning("%s is served by %s: standing by until it stops", self.key, self.app.lease.holder())
-            self.standing_by = True
-        return False
+    def serving(self) -> Monitor | None:
+        """The mailbox's monitor while this process holds its lease; None while another worker serves it."""
+        if not self.app.lease.acquire():
+            if not self.standing_by:
+                log.warning("%s is served by %s: standing by until it stops", self.key, self.app.lease.holder())
+                self.standing_by = True
+            return None
+        if self.standing_by:
+            log.info("took over %s", self.key)
+            self.standing_by = False
+        if self.monitor is None:
+            self.monitor = Monitor.start(self.app)
+        return self.monitor
 
     def poll(self) -> None:
-        if not self.serving():
+        if (monitor := self.serving()) is None:
             return
         try:
-            report = self.app.intake.poll_once()
+            report = monitor.run("poll", self.app.intake.poll_once)
         except (SourceUnavailable, AuthenticationFailed) as exc:
             log.error("poll of %s failed, will retry at the next tick: %s", self.key, exc)
             return
         if report.processed:
-            self.app.outbox.flush()  # an acknowledgement leaves now, not at the outbox's next tick
+            monitor.run("outbox", self.app.outbox.flush)  # an acknowledgement leaves now, not at the next tick
 
     def flush(self) -> None:
-        if self.serving():
-            self.app.outbox.flush()
+        if (monitor := self.serving()) is not None:
+            monitor.run("outbox", self.app.outbox.flush)
 
     def daily(self) -> None:
-        if self.serving():
+        if self.serving() is not None:
             self.app.daily()
+
+    def close(self) -> None:
+        if self.monitor is not None:
+            self.monitor.close()
+        self.app.close()
 
 
 def run_forever(apps: list[App]) -> int:
@@ -74,10 +84,11 @@ def run_forever(apps: list[App]) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    # One worker thread for every job of every mailbox: polling and sending never overlap, so one row
-    # is never sent twice.
+    # One worker thread for every job of every mailbox: polling and sending never overlap, so one row is
+    # never sent twice. A job that waited for another still runs (no misfire limit): APScheduler's default of
+    # 1 s skipped the flush after any slow pass.
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
-                                    job_defaults={"coalesce": True, "max_instances": 1},
+                                    job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
                                     timezone=apps[0].settings.organisation.timezone)
     workers = [_Worker(app) for app in apps]
     for number, worker in enumerate(workers):
@@ -100,8 +111,8 @@ def run_forever(apps: list[App]) -> int:
     for thread in watching:
         if thread is not None:
             thread.join(timeout=2 * CHECK_SECONDS)
-    for app in apps:
-        app.close()
+    for worker in workers:
+        worker.close()
     log.info("stopped cleanly")
     return 0
 

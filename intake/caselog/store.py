@@ -47,9 +47,11 @@ def fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: Sto
 def _store(s: Session, key: str, fetched: Fetched, uidvalidity: int | None, counts: StoreCounts) -> None:
     message_id = header_message_id(fetched.raw)
     fp = fingerprint(fetched.raw, message_id)
-    if s.scalar(select(Message.id).where(Message.fingerprint == fp)) is not None:
+    earlier = s.scalar(select(Message.id).where(Message.fingerprint == fp))
+    if earlier is not None:
         counts.duplicates += 1
-        log.info("uid %s is a message already stored (%s); not processed again", fetched.uid, message_id)
+        # Our id, not the Message-ID header: some mail programs build that from the sender's name or address.
+        log.info("uid %s is message %s again; not processed again", fetched.uid, earlier)
         return
     s.add(Message(source=key, source_uid=fetched.uid, uidvalidity=uidvalidity, fingerprint=fp,
                   message_id=message_id, size=fetched.size, raw=fetched.raw, raw_is_complete=fetched.complete,

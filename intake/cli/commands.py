@@ -20,8 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from classifier import Classifier, Decision, build_classifier
-from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, load_all, parse
+from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Logging, Settings, load, load_all, parse
 from intake.app import build, open_existing, run_forever
+from intake.app import logs as app_logs
+from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.views import case_json
 from intake.cli import corrections as corrections_cli
@@ -83,8 +85,7 @@ _ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    app_logs.configure(Logging(), args.verbose)  # until the configuration says otherwise
     try:
         if args.command == "deadline":
             return deadline_cli.run(args)
@@ -92,16 +93,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo()
         if args.command == "classify":
             return cmd_classify(args)
-        secrets = args.command not in READ_ONLY
+        secrets = args.command not in NO_SECRETS
         if args.command in EVERY_MAILBOX:
             every = load_all(args.config, secrets=secrets)
+            app_logs.configure(every[0].logging, args.verbose)  # [logging] is shared by every mailbox
             chosen = [s for s in every if args.mailbox in (None, s.mailbox.name)]
             if not chosen:
                 load(args.config, secrets=secrets, mailbox=args.mailbox)  # names the mailboxes there are
             if args.command == "run":
                 return run_forever([build(s) for s in chosen])
             return max(_each_mailbox(args, settings, len(chosen) > 1) for settings in chosen)
-        return COMMANDS[args.command](load(args.config, secrets=secrets, mailbox=args.mailbox), args)
+        settings = load(args.config, secrets=secrets, mailbox=args.mailbox)
+        app_logs.configure(settings.logging, args.verbose)
+        return COMMANDS[args.command](settings, args)
     except Exception as exc:
         return _failed(exc)
 
@@ -132,8 +136,9 @@ def _failed(exc: Exception) -> int:
     return EXIT_FAILURE
 
 
-# Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status", "corpus"})
+# Commands that never log in to the mailbox or SMTP: they run without the passwords (`init` too, so an upgrade
+# needs no credential, which under systemd only the service itself is given).
+NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -145,7 +150,7 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     app = build(settings)
     try:
-        report, flushed = app.poll_and_flush()
+        report, flushed = Monitor(app).run("pass", app.poll_and_flush)  # the health file, as `run` writes it
     finally:
         app.close()
     print(f"{report.summary()} sent={flushed.sent} retrying={flushed.retrying} held={flushed.held}")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 import responders
 from config.settings import Settings
 from intake.app import build, open_existing
+from intake.app.health import assess, health_path, read_health
 from intake.caselog import Case, MailboxCursor, Message, MessageStatus, Notice, NoticeStatus, utcnow
 from intake.cli import corrections as corrections_cli
 from intake.private import write_private
@@ -26,7 +27,7 @@ EXIT_OK, EXIT_FAILURE = 0, 1
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub.add_parser("check", help="before going live: database, mailbox login, SMTP, model, templates")
-    status = sub.add_parser("status", help="mailbox cursor, message and outbox counts, held notices")
+    status = sub.add_parser("status", help="health (exit 1 when unhealthy), mailbox cursor, counts, held notices")
     status.add_argument("--json", action="store_true")
     outbox = sub.add_parser("outbox", help="list notices, or retry one that was held")
     osub = outbox.add_subparsers(dest="outbox_command", required=True)
@@ -110,9 +111,11 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
                          if p["problem"] != "held"],
         }
     app.close()
+    data["health"] = health(settings, data)
     if args.json:
         print(json.dumps(data, indent=2))
-        return EXIT_OK
+        return _health_exit(data["health"])
+    print_health(data["health"])
     for m in data["mailboxes"]:
         print(f"mailbox {m['source']}: last UID {m['last_uid']} (UIDVALIDITY {m['uidvalidity']}), "
               f"read {m['updated_at']}")
@@ -124,7 +127,38 @@ def run_status(settings: Settings, args: argparse.Namespace) -> int:
         print(f"  {p['problem']}: {p['reference']}: {p['note']}")
     if data["messages"].get(MessageStatus.NEEDS_PERSON):
         print("  messages needing a person: foi-intake messages list")
-    return EXIT_OK
+    return _health_exit(data["health"])
+
+
+def health(settings: Settings, data: dict[str, Any]) -> dict[str, Any]:
+    """The worker's health file, judged now, with the counts read from the case log just now."""
+    path = health_path(settings)
+    worker = read_health(path)
+    healthy, problem = assess(worker, settings.health.max_age_seconds, utcnow())
+    notices = data["notices"]
+    return {"healthy": healthy, "problem": problem, "file": str(path),
+            **{k: (worker or {}).get(k) for k in ("last_success", "last_outbox", "last_error", "last_error_at",
+                                                   "lease_holder", "version", "endpoint")},
+            "outbox_queued": notices.get(NoticeStatus.PENDING, 0) + notices.get(NoticeStatus.SENDING, 0),
+            "held": notices.get(NoticeStatus.HELD, 0),
+            "needs_person": data["messages"].get(MessageStatus.NEEDS_PERSON, 0)}
+
+
+def print_health(h: dict[str, Any]) -> None:
+    print(f"health: {'ok' if h['healthy'] else 'UNHEALTHY: ' + str(h['problem'])}")
+    print(f"  last successful pass: {h['last_success'] or 'never'}; outbox last flushed: {h['last_outbox'] or 'never'}")
+    print(f"  last error: {h['last_error'] + ' (at ' + h['last_error_at'] + ')' if h['last_error'] else 'none'}")
+    print(f"  outbox: {h['outbox_queued']} queued, {h['held']} held; messages needing a person: {h['needs_person']}")
+    print(f"  worker (lease holder): {h['lease_holder'] or 'none recorded'}; version {h['version'] or 'unknown'}"
+          + (f"; {h['endpoint']}" if h["endpoint"] else ""))
+
+
+def _health_exit(h: dict[str, Any]) -> int:
+    """Exit 1 when unhealthy, with the reason on standard error, so a monitor may call `foi-intake status`."""
+    if h["healthy"]:
+        return EXIT_OK
+    print(f"foi-intake: unhealthy: {h['problem']} (health file {h['file']})", file=sys.stderr)
+    return EXIT_FAILURE
 
 
 def run_outbox(settings: Settings, args: argparse.Namespace) -> int:

@@ -78,7 +78,8 @@ def test_one_mailbox_table_works_as_it_always_has(tmp_path: Path) -> None:
     (('name = "sar"', 'name = "foi"'), r"mailbox\[2\].name: 'foi' is used twice"),
     (('name = "sar"', 'name = "SAR mailbox"'), r"mailbox\[2\].name: expected a short name"),
     (('[queues]', '[database]\nurl = "postgresql+psycopg://foi@db.internal/foi"\n[queues]'),
-     r"database.url \(mailbox sar\): the same case log as mailbox foi"),
+     r"database.url \(mailbox sar\): the same as mailbox foi's"),
+    (('[queues]', '[health]\nlisten = "127.0.0.1:8089"\n[queues]'), r"health.listen \(mailbox sar\): the same as"),
     (('foi_address = "subject', 'foi_adress = "subject'), r"organisation.foi_adress \(mailbox sar\): unknown key"),
 ])
 def test_a_mistake_in_one_mailbox_names_that_mailbox(tmp_path: Path, change: tuple[str, str], message: str) -> None:
