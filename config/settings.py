@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
+from config.security import Security, security_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Queues",
     "Responders",
     "Schedule",
+    "Security",
     "Settings",
     "Smtp",
     "load",
@@ -173,6 +175,7 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    security: Security = field(default_factory=Security)
     source_path: Path | None = None
 
 
@@ -320,7 +323,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "security"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -349,7 +352,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, security=security_settings(data), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
