@@ -340,11 +340,10 @@ class Intake:
         if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
             return
         received = case.initial_received_at.astimezone(self.tz).date()
-        earlier: list[tuple[str, datetime]] = [(ref, at) for ref, at in s.execute(
-            select(Case.reference, Case.initial_received_at).where(
+        query = select(Case.reference, Case.initial_received_at).where(
             Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
             Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
-            .order_by(Case.id))]
+        earlier: list[tuple[str, datetime]] = [(ref, at) for ref, at in s.execute(query.order_by(Case.id))]
         related = [ref for ref, at in earlier if self.calendar.working_days_between(
             at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
         if related:

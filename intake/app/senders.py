@@ -58,7 +58,9 @@ def from_requester(s: Session, case: Case, parsed: ParsedMessage) -> bool:
     sender = parsed.from_address.lower()
     if not sender:
         return False
-    if case.requester_email and case.requester_email.lower() == sender:
+    if not case.requester_email:  # no address of theirs: a shared relay's From is nobody in particular
+        return False
+    if case.requester_email.lower() == sender:
         return True
     if "forwarded" in case.flags:  # the opening message came from staff, not from the requester
         return False
