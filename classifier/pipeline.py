@@ -73,7 +73,9 @@ def build_classifier(settings: Settings) -> Classifier:
     return Classifier(own_addresses=(org.foi_address,), lexicon_dir=settings.classifier.lexicon_dir,
                       model=settings.classifier.model, staff_domains=org.staff_domains,
                       reference_formats=(org.reference_format, org.sar_reference_format),
-                      chain=settings.classifier.chain)
+                      chain=settings.classifier.chain,
+                      organisation_addresses=(org.foi_address, org.dsp_address, org.comms_address),
+                      trusted_reply_to_domains=settings.security.trusted_reply_to_domains)
 
 
 class Classifier:
@@ -82,7 +84,8 @@ class Classifier:
     def __init__(self, own_addresses: tuple[str, ...] = (), lexicon_dir: Path | None = None,
                  model: str | None = None, staff_domains: tuple[str, ...] = (),
                  reference_formats: tuple[str, ...] = ("FOI-{year}-{seq:05d}", "SAR-{year}-{seq:05d}"),
-                 chain: Path | None = None) -> None:
+                 chain: Path | None = None, organisation_addresses: tuple[str, ...] = (),
+                 trusted_reply_to_domains: tuple[str, ...] = ()) -> None:
         chain_file = chain or DEFAULT_CHAIN
         self.chain: tuple[Row, ...] = load_chain(chain_file)
         self.nlp = build_pipeline(self.chain, lexicon_dir, chain_file.name)
@@ -93,6 +96,8 @@ class Classifier:
         own = tuple(a.lower() for a in own_addresses)
         domains = staff_domains or tuple(sorted({a.rsplit("@", 1)[-1] for a in own}))
         self.context = Context(own_addresses=own, staff_domains=domains,
+                               organisation_addresses=(*own, *(a.lower() for a in organisation_addresses)),
+                               trusted_reply_to_domains=trusted_reply_to_domains,
                                reference=reference_pattern(*reference_formats), entities=self._find_entities)
 
     @property

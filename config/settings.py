@@ -16,6 +16,7 @@ from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
 from config.running import Health, Logging, health_settings, logging_settings
+from config.security import Security, security_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Queues",
     "Responders",
     "Schedule",
+    "Security",
     "Settings",
     "Smtp",
     "load",
@@ -182,6 +184,7 @@ class Settings:
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     logging: Logging = field(default_factory=Logging)
     health: Health = field(default_factory=Health)
+    security: Security = field(default_factory=Security)
     source_path: Path | None = None
 
 
@@ -334,7 +337,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -363,7 +366,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
                     classifier=classifier, logging=logging_settings(data, base),
-                    health=health_settings(data, base, schedule.poll_seconds), source_path=source_path)
+                    health=health_settings(data, base, schedule.poll_seconds),
+                    security=security_settings(data), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:

@@ -143,6 +143,9 @@ class EventType(StrEnum):
     PROMOTED = "promoted"  # a person made a message the bot set aside part of this case
     NOTICE_HELD = "notice_held"  # the outbox gave up or is in doubt: a person decides; the clock keeps running
     POSSIBLY_RELATED = "possibly_related"  # same requester within 60 working days (Fees Regs reg 5; s.14(2))
+    # Mail quoting the case from someone who is not its requester: kept on the case, changes nothing, a person looks.
+    THIRD_PARTY_CORRESPONDENCE = "third_party_correspondence"
+    DUPLICATE_RECEIVED = "duplicate_received"  # the same mail again under a new Message-ID: filed, no notice
 
 
 class NoticePurpose(StrEnum):

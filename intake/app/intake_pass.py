@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
+from intake.app.senders import find_duplicate, from_requester, note_identity, screen
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.clock import WorkingCalendar
 from intake.caselog.store import StoreCounts, fetch_and_store
@@ -46,6 +48,7 @@ def describe(subject: str, questions: list[str]) -> str | None:
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 # Requests from one person within 60 consecutive working days may be aggregated (Fees Regs reg 5; policy 13.1).
 RELATED_WITHIN_WORKING_DAYS = 60
+RELATED_LISTED = 10  # references named on a possibly_related event; `count` says how many there are
 
 
 @dataclass
@@ -207,12 +210,24 @@ class Intake:
             if triage.kind == MessageKind.BOUNCE:
                 self._record_bounce(s, msg)
             return
+        note_identity(s, msg, parsed)
+        problem = screen(parsed, triage, self.settings, msg.arrived_at)
+        if problem:
+            self._needs_person(msg, problem, report)
+            return
+        original = find_duplicate(s, msg, self.settings.security.duplicate_window_days)
+        if original is not None:
+            self._copy_of(s, msg, original, report)
+            return
         linked = self._linked_case(s, parsed, triage)
         # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
         # except that whatever answers our request for clarification is the answer (s.1(3)).
         answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
                       and triage.kind == MessageKind.FOI_REQUEST)
         if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
+            if not from_requester(s, linked, parsed):
+                self._third_party(s, msg, linked, triage, report)
+                return
             self.attach(s, msg, linked, triage, report)
             return
         if triage.kind == MessageKind.CLARIFICATION_REPLY:
@@ -223,6 +238,29 @@ class Intake:
             log.info("message %s is %s: no case, no reply", msg.id, triage.kind)
             return
         self.open_case(s, msg, parsed, triage, linked, report)
+
+    def _copy_of(self, s: Session, msg: Message, original: Message, report: PollReport) -> None:
+        """The same mail again under a new Message-ID: filed where the first went, no new case, no notice."""
+        msg.case = original.case
+        if original.status == MessageStatus.NEEDS_PERSON:
+            self._needs_person(msg, f"a copy of message {original.id}, which needs a person", report)
+        elif original.case is not None:
+            msg.status = MessageStatus.PROCESSED
+            add_event(s, original.case, EventType.DUPLICATE_RECEIVED, msg.arrived_at,
+                      {"message": msg.id, "copy_of": original.id})
+            report.attached += 1
+        else:
+            msg.status = original.status
+        log.info("message %s is a copy of message %s: no new case, no notice", msg.id, original.id)
+
+    def _third_party(self, s: Session, msg: Message, case: Case, triage: Triage, report: PollReport) -> None:
+        """Someone other than the requester quotes the case: kept on it, and it changes nothing (no requester,
+        status or clock change, no notice) until a person has read it."""
+        msg.case = case
+        add_event(s, case, EventType.THIRD_PARTY_CORRESPONDENCE, msg.arrived_at,
+                  {"message": msg.id, "kind": triage.kind})
+        self._needs_person(msg, f"from someone other than the requester of {case.reference}: kept on the case "
+                                "as third-party correspondence, nothing changed", report)
 
     def _record_bounce(self, s: Session, msg: Message) -> None:
         """A bounce of one of our notices goes on its case: the requester's address may not work."""
@@ -305,16 +343,26 @@ class Intake:
         if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
             return
         received = case.initial_received_at.astimezone(self.tz).date()
-        earlier = s.scalars(select(Case).where(
+        query = select(Case.reference, Case.initial_received_at).where(
             Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
             Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
-            .order_by(Case.id)).all()
-        related = [c.reference for c in earlier if self.calendar.working_days_between(
-            c.initial_received_at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
+        earlier: list[tuple[str, datetime]] = [(ref, at) for ref, at in s.execute(query.order_by(Case.id))]
+        related = [ref for ref, at in earlier if self.calendar.working_days_between(
+            at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
         if related:
-            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), {"related_to": related})
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), self._related_data(case, related, earlier))
             log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
                      len(related))
+
+    def _related_data(self, case: Case, related: list[str], earlier: list[tuple[str, datetime]]) -> dict[str, Any]:
+        """The latest related references (a flood would list hundreds), how many there are, and whether this one
+        makes more requests from the sender in 24 hours than the notice limit: a flood, each one acknowledged,
+        for a person to look at together (aggregation, s.14)."""
+        data: dict[str, Any] = {"related_to": related[-RELATED_LISTED:], "count": len(related)}
+        today = 1 + sum(at >= case.initial_received_at - timedelta(days=1) for _, at in earlier)
+        if today > self.settings.responders.notices_per_sender_per_day:
+            data["flood"] = today
+        return data
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

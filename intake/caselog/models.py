@@ -89,6 +89,10 @@ class Message(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     triage: Mapped[dict[str, Any] | None]
     filed_in: Mapped[str | None] = mapped_column(String(255))  # the queue folder it was moved to
+    # Hashes (intake.mailbox.fingerprints): the same mail again, a robot's repeated words, the thread it is in.
+    content_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    body_shape: Mapped[str | None] = mapped_column(String(64), index=True)
+    thread: Mapped[str | None] = mapped_column(String(64), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     case: Mapped[Case | None] = relationship(back_populates="messages")
 

@@ -46,6 +46,8 @@ class ParsedMessage:
     attachments: tuple[str, ...] = field(default_factory=tuple)
     attachment_texts: tuple[str, ...] = field(default_factory=tuple)  # readable .txt/.docx/.odt/.pdf, capped
     defects: tuple[str, ...] = field(default_factory=tuple)
+    # Every Authentication-Results field, top (added last) first: intake.mailbox.authresults reads them.
+    auth_results: tuple[str, ...] = field(default_factory=tuple)
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -176,4 +178,5 @@ def parse(raw: bytes) -> ParsedMessage:
         attachments=tuple(fix_text(a.get("filename") or "") for a in mp.attachments),
         attachment_texts=_attachment_texts(mp),
         defects=tuple(str(d) for d in (mp.defects_categories or [])),
+        auth_results=tuple(_one_line(str(v)) for v in mp.message.get_all("Authentication-Results") or ()),
     )

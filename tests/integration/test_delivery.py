@@ -110,14 +110,13 @@ def test_messages_are_filed_in_their_case_folder_and_follow_the_case(mailbox, sm
 
 def test_status_lists_a_suppressed_notice_and_the_clock_it_left_running(tmp_path, mailbox, smtp, capsys):
     config = write_config(tmp_path, mailbox, smtp)
-    for i in range(6):  # the same request again and again: a robot, so the sixth notice is not sent
-        mailbox.append(request(sender="Service Desk <desk@robot.example.com>", subject=f"Ticket {i}",
-                               body=f"Please provide the status of ticket {i}.\n\nService Desk Team\n"))
+    # A nameless request whose only address is the DSP team's: its clarification is never sent to our own team.
+    mailbox.append(request(sender=DSP, body="how much was spent on taxis in 2025?\n"))
     assert act(config, "poll", "--once") == 0
     capsys.readouterr()
     assert act(config, "status", "--json") == 0
     status = json.loads(capsys.readouterr().out)
-    assert [p["problem"] for p in status["delivery"]] == ["suppressed"]
-    assert "limit 5" in status["delivery"][0]["note"]
+    assert [p["problem"] for p in status["delivery"]] == ["suppressed", "clock_running"]
+    assert "organisation's own team" in status["delivery"][0]["note"]
     assert act(config, "status") == 0
-    assert "suppressed: FOI-2026-00006: acknowledgement notice not sent" in capsys.readouterr().out
+    assert "suppressed: FOI-2026-00001: clarification notice not sent" in capsys.readouterr().out
