@@ -28,6 +28,7 @@ __all__ = [
     "Organisation",
     "Queues",
     "Responders",
+    "Retention",
     "Schedule",
     "Settings",
     "Smtp",
@@ -81,8 +82,12 @@ class Smtp:
     password: str = field(default="", repr=False)
     path: Path | None = None
     timeout_seconds: float = 30.0
-    max_attempts: int = 8
+    # As a mail server does: retry for `retry_for_hours` from the first attempt, the wait doubling from
+    # `retry_backoff_seconds` up to `retry_backoff_max_seconds`; then the notice is held for a person.
+    retry_for_hours: float = 48.0
     retry_backoff_seconds: float = 60.0
+    retry_backoff_max_seconds: float = 3600.0
+    max_attempts: int | None = None  # an optional cap on attempts within the time budget
     # What to do with a notice whose SMTP DATA was sent but never confirmed: "resend" or "hold".
     in_doubt: str = "resend"
     auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
@@ -92,6 +97,16 @@ class Smtp:
 @dataclass(frozen=True)
 class Database:
     url: str
+    # How long a write waits for another's lock before the pass stops (a temporary fault, retried next pass).
+    lock_timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (0: for ever). The daily job deletes what is older, and logs the counts."""
+
+    raw_mail_days: int = 0  # the raw bytes of a message, once it is no longer needed by a live case
+    closed_case_days: int = 0  # a responded or closed case, its messages and notices, after its last action
 
 
 @dataclass(frozen=True)
@@ -173,6 +188,7 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    retention: Retention = field(default_factory=Retention)
     source_path: Path | None = None
 
 
@@ -251,12 +267,15 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
 def _smtp(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Smtp:
     s = Reader(section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
-                 "password_file", "path", "timeout_seconds", "max_attempts",
-                 "retry_backoff_seconds", "in_doubt", "auth"})
+                 "password_file", "path", "timeout_seconds", "max_attempts", "retry_for_hours",
+                 "retry_backoff_seconds", "retry_backoff_max_seconds", "in_doubt", "auth"})
     skind = s.text("kind", choices=("smtp", "file"))
-    retry: dict[str, Any] = dict(max_attempts=s.integer("max_attempts", 8, minimum=1),
-                                 retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
-                                 in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
+    retry: dict[str, Any] = dict(
+        max_attempts=s.integer("max_attempts", minimum=1) if "max_attempts" in s.table else None,
+        retry_for_hours=s.number("retry_for_hours", 48.0),
+        retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
+        retry_backoff_max_seconds=s.number("retry_backoff_max_seconds", 3600.0),
+        in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
     if skind == "smtp":
         stls = s.text("tls", "starttls", choices=("ssl", "starttls", "none"))
         auth = _auth(s, base, secrets, oauth2)
@@ -320,7 +339,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "retention"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -328,8 +347,12 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     org = _organisation(data)
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
     mailbox, smtp = _mailbox(data, base, secrets, oauth2), _smtp(data, base, secrets, oauth2)
-    d = Reader(section(data, "database", required=False), "database", {"url"})
-    database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"))
+    d = Reader(section(data, "database", required=False), "database", {"url", "lock_timeout_seconds"})
+    database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"),
+                        lock_timeout_seconds=d.number("lock_timeout_seconds", 10.0))
+    rt = Reader(section(data, "retention", required=False), "retention", {"raw_mail_days", "closed_case_days"})
+    retention = Retention(raw_mail_days=rt.integer("raw_mail_days", 0),
+                          closed_case_days=rt.integer("closed_case_days", 0))
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
@@ -349,7 +372,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, retention=retention, source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
