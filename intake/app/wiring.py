@@ -69,7 +69,7 @@ def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> 
         _require_case_log(url)
     elif url.get_backend_name() == "sqlite" and url.database:
         touch_private(Path(url.database))  # the case log holds personal data: owner-only from the start
-    engine = make_engine(settings.database.url)
+    engine = make_engine(settings.database.url, settings.database.lock_timeout_seconds)
     if not create and not has_case_log(engine):
         raise NotInitialised(f"no case log in {url.render_as_string(hide_password=True)}: "
                              "restore it, or run foi-intake init")
