@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import traceback
 
-__all__ = ["FoiIntakeError", "fault_trace"]
+__all__ = ["FoiIntakeError", "fault_trace", "machine_fault"]
+
+# No space, no quota, an I/O error or no memory for a buffer: the disk or the machine, not the message.
+_MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM})
 
 
 class FoiIntakeError(Exception):
@@ -18,3 +22,8 @@ def fault_trace(exc: BaseException, frames: int = 3) -> str:
     return type(exc).__name__ + "".join(
         f" < {'/'.join(f.filename.replace(chr(92), '/').split('/')[-2:])}:{f.lineno} {f.name}"
         for f in reversed(where))
+
+
+def machine_fault(exc: BaseException) -> bool:
+    """An OSError of the disk or the machine (full, over quota, I/O): a fault of the moment, never the message's."""
+    return isinstance(exc, OSError) and exc.errno in _MACHINE_ERRNOS

@@ -36,6 +36,7 @@ from config.settings import Smtp
 from intake.caselog import Notice, NoticeStatus, add_event, utcnow
 from intake.caselog.faults import is_transient, temporary
 from intake.errors import fault_trace
+from intake.mailbox import TRANSIENT_ERRORS
 from intake.mailbox.oauth2 import AuthenticationFailed, token_provider, xoauth2
 from intake.private import private_dir
 from intake.vocabulary import EventType
@@ -231,7 +232,12 @@ class Outbox:
                     raise temporary(exc, f"sending notice {notice_id}") from exc
                 self._set_aside(notice_id, exc, report)
         if self.archive is not None:
-            self._archive_sent()
+            try:
+                self._archive_sent()
+            except Exception as exc:
+                if is_transient(exc):
+                    raise temporary(exc, "recording copies in the Sent folder") from exc
+                raise
         return report
 
     def _set_aside(self, notice_id: int, exc: Exception, report: FlushReport) -> None:
@@ -263,10 +269,13 @@ class Outbox:
                                                                Notice.archived.is_(False)).order_by(Notice.id)):
                 try:
                     self.archive(notice.raw)
-                except Exception as exc:  # the mailbox may be down; the notice itself is already sent
+                except TRANSIENT_ERRORS as exc:  # the mailbox is down; the notice itself is already sent
                     log.warning("copy of notice %s to the Sent folder failed, will retry: %s", notice.id,
-                                fault_trace(exc))
+                                type(exc).__name__)
                     return
+                except Exception as exc:  # this one copy: the others go on, it is tried again at the next flush
+                    log.error("copy of notice %s to the Sent folder failed: %s", notice.id, fault_trace(exc))
+                    continue
                 notice.archived = True
                 session.commit()
 

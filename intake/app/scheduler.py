@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -12,6 +13,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from intake.app.wiring import App
+from intake.caselog.faults import TemporaryFault
+from intake.errors import fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 
 __all__ = ["run_forever"]
@@ -34,10 +37,13 @@ def run_forever(app: App) -> int:
         return 0
 
     def poll() -> None:
-        try:
-            app.intake.poll_once()
-        except (SourceUnavailable, AuthenticationFailed) as exc:
-            log.error("poll failed, will retry at the next tick: %s", exc)
+        guarded("poll", app.intake.poll_once)
+
+    def flush() -> None:
+        guarded("outbox", app.outbox.flush)
+
+    def daily() -> None:
+        guarded("daily", app.daily)
 
     # One worker thread: polling and sending never overlap, so one row is never sent twice.
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
@@ -45,10 +51,10 @@ def run_forever(app: App) -> int:
                                     timezone=app.settings.organisation.timezone)
     scheduler.add_job(poll, "interval", seconds=app.settings.schedule.poll_seconds, id="poll",
                       next_run_time=_now())
-    scheduler.add_job(app.outbox.flush, "interval", seconds=app.settings.schedule.outbox_seconds,
+    scheduler.add_job(flush, "interval", seconds=app.settings.schedule.outbox_seconds,
                       id="outbox", next_run_time=_now())
     hour, minute = (int(x) for x in app.settings.responders.digest_time.split(":"))
-    scheduler.add_job(app.daily, "cron", hour=hour, minute=minute, id="daily", misfire_grace_time=6 * 3600)
+    scheduler.add_job(daily, "cron", hour=hour, minute=minute, id="daily", misfire_grace_time=6 * 3600)
     scheduler.start()
     log.info("running: polling %s every %ss", app.intake.source.key,
              app.settings.schedule.poll_seconds)
@@ -57,6 +63,17 @@ def run_forever(app: App) -> int:
     app.close()
     log.info("stopped cleanly")
     return 0
+
+
+def guarded(job: str, action: Callable[[], object]) -> None:
+    """Run a job; a failure is one log line (never a traceback, which may quote a message) and the next tick
+    tries again: the mailbox unreachable, a login refused, the database locked or the disk full."""
+    try:
+        action()
+    except (SourceUnavailable, AuthenticationFailed, TemporaryFault) as exc:
+        log.error("%s failed, will retry at the next tick: %s", job, exc)
+    except Exception as exc:
+        log.error("%s failed, will retry at the next tick: %s", job, fault_trace(exc))
 
 
 def _wait_for_lease(app: App, stop: threading.Event) -> bool:

@@ -3,16 +3,11 @@ next pass and never parks a message; anything else is the message's own fault an
 
 from __future__ import annotations
 
-import errno
-
 from sqlalchemy import exc as sa_exc
 
-from intake.errors import FoiIntakeError
+from intake.errors import FoiIntakeError, machine_fault
 
 __all__ = ["TemporaryFault", "is_transient", "temporary"]
-
-# No space, no quota, an I/O error or no memory for a buffer: the disk or the machine, not the message.
-_TRANSIENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EAGAIN})
 
 
 class TemporaryFault(FoiIntakeError):
@@ -30,7 +25,7 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.DisconnectionError
                   | sa_exc.TimeoutError):
         return True
-    return isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS
+    return machine_fault(exc)
 
 
 def temporary(exc: BaseException, doing: str) -> TemporaryFault:

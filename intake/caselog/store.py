@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from intake.caselog.faults import is_transient
+from intake.caselog.faults import TemporaryFault, is_transient, temporary
 from intake.caselog.models import MailboxCursor, Message
 from intake.errors import fault_trace
 from intake.mailbox import Fetched, Source, fingerprint, header_message_id
@@ -27,7 +27,18 @@ class StoreCounts:
 
 def fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: StoreCounts) -> None:
     """Store every message the source has that the case log has not (one transaction per batch; if the
-    database refuses one message, the batch is stored one message at a time and that one is set aside)."""
+    database refuses one message, the batch is stored one message at a time and that one is set aside). A
+    fault of the database itself (locked, full, gone) is a TemporaryFault: nothing is stored, the next pass
+    reads the same mail again; the mailbox's own faults (OSError) are left to the caller's reconnect."""
+    try:
+        _fetch_and_store(source, sessions, counts)
+    except Exception as exc:
+        if is_transient(exc) and not isinstance(exc, OSError | TemporaryFault):
+            raise temporary(exc, "storing new mail") from exc
+        raise
+
+
+def _fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: StoreCounts) -> None:
     key = source.key
     with sessions() as s:
         cursor = s.get(MailboxCursor, key)

@@ -11,7 +11,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 import mailparser
 
-from intake.errors import FoiIntakeError
+from intake.errors import FoiIntakeError, machine_fault
 from intake.mailbox.attachments import attachment_texts
 from intake.mailbox.htmltext import html_to_text
 
@@ -127,6 +127,8 @@ def _attachment_texts(mp: mailparser.MailParser) -> tuple[str, ...]:
     try:
         return attachment_texts(mp.message)
     except Exception as exc:  # odd MIME in an attachment never stops the message; a person reads the file
+        if machine_fault(exc):
+            raise  # a full disk is not the attachment's fault: the message waits for the next pass
         log.info("attachments not read: %s", type(exc).__name__)
         return ()
 
@@ -136,6 +138,8 @@ def parse(raw: bytes) -> ParsedMessage:
     try:
         mp = mailparser.parse_from_bytes(raw)
     except Exception as exc:  # mail-parser raises many types on broken input
+        if machine_fault(exc):
+            raise
         raise ParseError(f"mail-parser failed: {type(exc).__name__}") from exc
     headers = {k.lower(): _header_text(v) for k, v in (mp.headers or {}).items()}
     if not headers:
