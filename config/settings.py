@@ -386,6 +386,10 @@ def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError("--config", f"file not found: {p}") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError("--config", f"{p} is a directory, not a configuration file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("--config", f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
     return parse(data, p.parent, source_path=p, secrets=secrets)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
+from typing import NoReturn, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -23,6 +24,7 @@ from classifier import Classifier, Decision, build_classifier
 from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
 from intake.app import build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
+from intake.caselog.faults import TemporaryFault
 from intake.caselog.views import case_json
 from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
@@ -35,14 +37,23 @@ from intake.mailbox.parse import parse as parse_message
 
 log = logging.getLogger("foi-intake")
 
-EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX, EXIT_TEMPORARY = 0, 1, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake on the command line said in one line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="foi-intake", description=__doc__)
+    p = _Parser(prog="foi-intake", description=__doc__)
     p.add_argument("--config", help="configuration TOML (default: $FOI_INTAKE_CONFIG)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = p.add_subparsers(dest="command", required=True)
+    # Every sub-command's parser is a _Parser too (argparse makes them of the parent's class).
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               p.add_subparsers(dest="command", required=True))
     sub.add_parser("init", help="create the database")
     poll = sub.add_parser("poll", help="one pass over the mailbox, then flush the outbox")
     poll.add_argument("--once", action="store_true", required=True,
@@ -75,6 +86,7 @@ _ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
     (ConfigError, "configuration error: ", EXIT_CONFIG),
     (SourceUnavailable, "mailbox unavailable: ", EXIT_MAILBOX),
     (AuthenticationFailed, "authentication failed: ", EXIT_MAILBOX),
+    (TemporaryFault, "", EXIT_TEMPORARY),
     (FoiIntakeError, "", EXIT_FAILURE),
 )
 
