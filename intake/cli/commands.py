@@ -30,7 +30,7 @@ from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
-from intake.errors import FoiIntakeError
+from intake.errors import FoiIntakeError, fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
 from intake.mailbox.parse import parse as parse_message
@@ -109,8 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"foi-intake: {prefix}{exc}", file=sys.stderr)
         return code
     except Exception as exc:
-        # A person gets one line; the engineer gets the traceback with -v (it never holds a message body).
-        log.debug("internal error", exc_info=True)
+        # A person gets one line; the engineer gets where it failed with -v (never the exception's text, which
+        # may quote a subject, a name or an address).
+        log.debug("internal error: %s", fault_trace(exc, frames=12))
         print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details",
               file=sys.stderr)
         return EXIT_FAILURE
