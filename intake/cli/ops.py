@@ -189,6 +189,10 @@ def run_messages(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"foi-intake: no message {args.id}", file=sys.stderr)
                 return EXIT_FAILURE
             if args.messages_command == "export":
+                if message.raw_deleted_at is not None:
+                    print(f"foi-intake: message {message.id}: its raw bytes were deleted on "
+                          f"{message.raw_deleted_at:%Y-%m-%d} ([retention] raw_mail_days)", file=sys.stderr)
+                    return EXIT_FAILURE
                 write_private(args.file, message.raw)  # personal data: readable by its owner only
                 note = "" if message.raw_is_complete else " (headers only: the full message is on the server)"
                 print(f"message {message.id} written to {args.file}{note}")
