@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import event, select
 
 from intake.app import App, PollReport, build
+from intake.app.scheduler import guarded
 from intake.caselog import Message, Notice
 from intake.caselog.faults import TemporaryFault
 from intake.cli import demo_settings
@@ -87,3 +88,14 @@ def test_a_full_disk_during_processing_leaves_the_message_for_the_next_pass(app:
     assert app.intake.poll_once().needs_person == 0
     with app.sessions() as s:
         assert {m.status for m in s.scalars(select(Message))} == {MessageStatus.PROCESSED}
+
+
+def test_run_logs_a_temporary_fault_in_one_line_and_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    def locked() -> None:
+        raise TemporaryFault("temporary fault while storing new mail: database is locked; nothing was set aside, "
+                             "the next pass tries again")
+
+    guarded("poll", locked)  # returns: the scheduler's next tick tries again
+    [record] = caplog.records
+    assert record.getMessage().startswith("poll failed, will retry at the next tick: temporary fault")
+    assert record.exc_info is None
