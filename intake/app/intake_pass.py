@@ -128,18 +128,23 @@ class Intake:
                 self._set_aside(message_id, exc, report)
 
     def _set_aside(self, message_id: int, exc: Exception, report: PollReport) -> None:
-        """The message itself failed: it needs a person, with the reason (a fault of the moment here stops the pass)."""
+        """The message itself failed: it needs a person, with the reason (a fault of the moment here stops the pass;
+        any other failure leaves it to be tried again at the next pass, and the messages behind it go on)."""
         try:
             with self.sessions() as s:
                 msg = s.get(Message, message_id)
                 if msg is not None:
                     self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
-                    self._fill_headers(msg)  # so `messages list` shows whose message it is
+                    try:
+                        self._fill_headers(msg)  # so `messages list` shows whose message it is
+                    except Exception as unread:
+                        if is_transient(unread):
+                            raise
                     s.commit()
         except Exception as again:
             if is_transient(again):
                 raise temporary(again, f"setting message {message_id} aside") from again
-            raise
+            log.error("message %s could not be set aside either: %s", message_id, fault_trace(again))
 
     def _needs_person(self, msg: Message, problem: str, report: PollReport) -> None:
         msg.status, msg.problem = MessageStatus.NEEDS_PERSON, problem

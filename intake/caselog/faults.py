@@ -30,6 +30,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def temporary(exc: BaseException, doing: str) -> TemporaryFault:
     """One line for a person: what failed and the database's own words (never SQL parameters)."""
+    if isinstance(exc, TemporaryFault):
+        return exc  # already said, where it happened
     orig = getattr(exc, "orig", None)
     words = str(orig if orig is not None else exc).strip()
     detail = words.splitlines()[0] if words else type(exc).__name__
