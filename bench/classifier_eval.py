@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpora import CORPUS_DIR, PUBLIC_DIR, load_corpus, load_public
+from bench.corpora import BLIND_DIR, CORPUS_DIR, PUBLIC_DIR, load_corpus, load_public
 from bench.evaluation import (
     DEFAULT_MODEL,
     Mistake,
@@ -123,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out += section(f"Our corpus: {CORPUS_DIR} ({corpus.examples} messages)")
     out += label_table(corpus)
 
+    blind = evaluate(classifier, load_corpus(BLIND_DIR))
+    out += section(f"Blind corpus, written without reading the rules: {BLIND_DIR} ({blind.examples} messages)")
+    out += label_table(blind)
+
     public: Report | None = None
     if PUBLIC_DIR.is_dir():
         public = evaluate(classifier, load_public(PUBLIC_DIR))
@@ -135,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out += confusion_table(corpus)
     kind = corpus.accuracy["kind"]
     out.append(f"  kind accuracy {fmt(kind.accuracy)} ({kind.correct}/{kind.total})")
+    if args.public:
+        out += section("Kind confusion matrix, blind corpus")
+        out += confusion_table(blind)
     if args.public and public is not None:
         out += section("Kind confusion matrix, public corpus")
         out += confusion_table(public)
@@ -156,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mistakes:
         out += section(f"Mistakes, our corpus ({len(corpus.mistakes)})")
         out += mistakes_list(corpus)
+        if args.public:
+            out += section(f"Mistakes, blind corpus ({len(blind.mistakes)})")
+            out += mistakes_list(blind)
         if args.public and public is not None:
             out += section(f"Mistakes, public corpus ({len(public.mistakes)})")
             out += mistakes_list(public)

@@ -1,6 +1,7 @@
 """The labelled sets: our corpus (`tests/corpus/`) and the public requests in `../shared`.
 
 - our corpus, `tests/corpus/*.eml` with `tests/corpus/labels.json` (`load_corpus`);
+- the blind corpus, `tests/corpus-blind/`, the same shape, written by someone who had not read the rules;
 - the public requests, `../shared/corpus/requests-public/*.json` beside the repository
   (`load_public`), each turned into an RFC 5322 message in memory. Their kind `other` (a chaser) is
   our `general_enquiry`; labels that are null there are left out, so they are not scored.
@@ -23,6 +24,7 @@ FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"  # beside the repository, here and in CI
 CORPUS_DIR = REPO / "tests" / "corpus"
+BLIND_DIR = REPO / "tests" / "corpus-blind"  # written by someone who had not read the rules
 PUBLIC_DIR = SHARED / "corpus" / "requests-public"
 FLANKER_DIR = SHARED / "corpus" / "flanker"
 

@@ -55,7 +55,7 @@ class Reader:
             raise ConfigError(self._key(name), f"expected one of {', '.join(choices)}, got {value!r}")
         return value
 
-    def integer(self, name: str, default: int | None = None, minimum: int = 0) -> int:
+    def integer(self, name: str, default: int | None = None, minimum: int = 0, maximum: int | None = None) -> int:
         value = self.table.get(name, default)
         if value is None:
             raise ConfigError(self._key(name), "missing")
@@ -63,6 +63,14 @@ class Reader:
             raise ConfigError(self._key(name), f"expected an integer, got {value!r}")
         if value < minimum:
             raise ConfigError(self._key(name), f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ConfigError(self._key(name), f"must be at most {maximum}, got {value}")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.table.get(name, default)
+        if not isinstance(value, bool):
+            raise ConfigError(self._key(name), f"expected true or false, got {value!r}")
         return value
 
     def number(self, name: str, default: float) -> float:

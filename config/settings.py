@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.database import DATABASE_ENV_VAR, Database, database_settings
+from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
+    "DATABASE_ENV_VAR",
     "ENV_VAR",
     "QUEUE_NAMES",
     "ClassifierSettings",
@@ -33,10 +36,13 @@ __all__ = [
     "Settings",
     "Smtp",
     "load",
+    "load_all",
     "parse",
 ]
 
 ENV_VAR = "FOI_INTAKE_CONFIG"
+# RFC 2177 section 3: a server may log out a client idle for 30 minutes; re-issue IDLE at least every 29.
+IDLE_RENEW_MAX = 29 * 60
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Organisation:
 @dataclass(frozen=True)
 class Mailbox:
     kind: str  # "imap" | "maildir"
+    name: str = ""  # a [[mailbox]]'s name; "" for the single [mailbox] most bodies have
     host: str = ""
     port: int = 0
     tls: str = "ssl"
@@ -70,6 +77,8 @@ class Mailbox:
     timeout_seconds: float = 60.0
     auth: str = "password"  # "password" | "oauth2" (SASL XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
+    idle: bool = True  # IMAP IDLE where the server offers it: new mail is handled as it arrives
+    idle_renew_seconds: int = 25 * 60
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,6 @@ class Smtp:
     in_doubt: str = "resend"
     auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
-
-
-@dataclass(frozen=True)
-class Database:
-    url: str
-    # How long a write waits for another's lock before the pass stops (a temporary fault, retried next pass).
-    lock_timeout_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -243,11 +245,13 @@ def _oauth2_user(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Mailbox:
+def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None,
+             name: str = "") -> Mailbox:
     m = Reader(section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
-                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth"})
+                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth", "idle",
+                 "idle_renew_seconds"})
     kind = m.text("kind", choices=("imap", "maildir"))
     common: dict[str, Any] = dict(
         batch_size=m.integer("batch_size", 50, minimum=1),
@@ -256,12 +260,14 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
         reconnect_backoff_seconds=m.number("reconnect_backoff_seconds", 2.0),
         timeout_seconds=m.number("timeout_seconds", 60.0))
     if kind == "imap":
+        common.update(idle=m.flag("idle", True),
+                      idle_renew_seconds=m.integer("idle_renew_seconds", 25 * 60, minimum=1, maximum=IDLE_RENEW_MAX))
         tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
-        return Mailbox(kind=kind, host=m.text("host"),
+        return Mailbox(kind=kind, name=name, host=m.text("host"),
                        port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),
                        tls=tls, username=m.text("username"), folder=m.text("folder", "INBOX"),
                        **_auth(m, base, secrets, oauth2), **common)
-    return Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
+    return Mailbox(kind=kind, name=name, path=m.path("path", base, required=True), **common)
 
 
 def _smtp(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Smtp:
@@ -335,9 +341,10 @@ def _queues(data: dict[str, Any]) -> Queues:
     return Queues(file_messages=file_messages, folders=folders)
 
 
-def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True) -> Settings:
-    """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
-    passwords are not read (read-only commands), so they may run where the secrets are not present."""
+def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True,
+          mailbox_name: str = "") -> Settings:
+    """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
+    False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
                    "responders", "classifier", "queues", "fees", "oauth2", "retention"}
     unknown = sorted(set(data) - top_allowed)
@@ -346,10 +353,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     org = _organisation(data)
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
-    mailbox, smtp = _mailbox(data, base, secrets, oauth2), _smtp(data, base, secrets, oauth2)
-    d = Reader(section(data, "database", required=False), "database", {"url", "lock_timeout_seconds"})
-    database = Database(url=d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}"),
-                        lock_timeout_seconds=d.number("lock_timeout_seconds", 10.0))
+    mailbox, smtp = _mailbox(data, base, secrets, oauth2, mailbox_name), _smtp(data, base, secrets, oauth2)
+    database = database_settings(data, base, mailbox_name)
     rt = Reader(section(data, "retention", required=False), "retention", {"raw_mail_days", "closed_case_days"})
     retention = Retention(raw_mail_days=rt.integer("raw_mail_days", 0),
                           closed_case_days=rt.integer("closed_case_days", 0))
@@ -375,8 +380,23 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                     classifier=classifier, retention=retention, source_path=source_path)
 
 
-def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
-    """Load the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
+def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:
+    """The settings of one mailbox in the TOML named by `path` (else $FOI_INTAKE_CONFIG): the only one,
+    or the one named `mailbox` where the file has several."""
+    every = load_all(path, secrets)
+    names = ", ".join(s.mailbox.name for s in every)
+    if mailbox is not None:
+        for settings in every:
+            if settings.mailbox.name == mailbox:
+                return settings
+        raise ConfigError("--mailbox", f"no mailbox named {mailbox!r}" + (f" (this file has {names})" if names else ""))
+    if len(every) > 1:
+        raise ConfigError("--mailbox", f"this configuration has mailboxes {names}: choose one with --mailbox")
+    return every[0]
+
+
+def load_all(path: str | Path | None = None, secrets: bool = True) -> list[Settings]:
+    """The settings of every mailbox in the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
     if path is None:
         path = os.environ.get(ENV_VAR)
         if not path:
@@ -392,4 +412,15 @@ def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
         raise ConfigError("--config", f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
-    return parse(data, p.parent, source_path=p, secrets=secrets)
+    every: list[Settings] = []
+    for name, table in expand(data):
+        try:
+            settings = parse(table, p.parent, source_path=p, secrets=secrets, mailbox_name=name)
+        except ConfigError as exc:
+            raise (ConfigError(f"{exc.key} (mailbox {name})", exc.problem) if name else exc) from None
+        for other in every:
+            if other.database.url == settings.database.url:
+                raise ConfigError(f"database.url (mailbox {name})", f"the same case log as mailbox "
+                                  f"{other.mailbox.name}: give each mailbox its own [mailbox.database]")
+        every.append(settings)
+    return every

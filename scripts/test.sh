@@ -4,15 +4,22 @@
 # SMTP servers on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+NEED=""
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || NEED="$NEED dovecot-imapd"
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || NEED="$NEED postgresql"
+if [ -n "$NEED" ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dovecot-imapd >/dev/null
-    # The packaged system service is not what the tests use; they start their own instances.
-    $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $NEED >/dev/null
+    # The packaged system services are not what the tests use; they start their own instances.
+    $SUDO systemctl disable --now dovecot postgresql >/dev/null 2>&1 || true
 fi
 scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache
 .venv/bin/mypy
-exec .venv/bin/python -m pytest -q "$@"
+# The whole suite on the embedded default's SQLite, then every test that reaches a case log again on a
+# real PostgreSQL server the tests start.
+.venv/bin/python -m pytest -q "$@"
+exec .venv/bin/python -m pytest -q --database postgresql "$@"

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 import imapclient
 import pytest
 
-from config.settings import Settings, load, parse
+from config.settings import DATABASE_ENV_VAR, Settings, load, parse
 from intake.app import App, build
 from tests.oauth2_server import TokenServer
+from tests.postgres import Postgres
 from tests.servers import Dovecot, SmtpServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -29,9 +31,84 @@ comms_address = "{COMMS}"
 """
 
 
-def pytest_report_header() -> str:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="the case log every test uses: SQLite files, or a real PostgreSQL server the tests start")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about SQLite's own files or locks; the SQLite run covers it")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
     found = "found" if (SHARED / "corpus").is_dir() else "MISSING: clone it beside the repository"
-    return f"shared corpus and seeds: {SHARED} ({found})"
+    return [f"shared corpus and seeds: {SHARED} ({found})", f"case log: {config.getoption('database')}"]
+
+
+def _on_postgresql(config: pytest.Config) -> bool:
+    return bool(config.getoption("database") == "postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run the tests that can reach a case log: those given a directory or a database URL.
+    The rest (the classifier, the clock's arithmetic) do not depend on the database and ran on SQLite."""
+    if not _on_postgresql(config):
+        return
+    kept, dropped = [], []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        reaches = "tmp_path" in names or "database_url" in names or "new_database_url" in names
+        (kept if reaches and item.get_closest_marker("sqlite_only") is None else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    with tempfile.TemporaryDirectory(prefix="foi-postgres-") as d:
+        server = Postgres(Path(d))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _case_log_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """With --database postgresql, every configuration in the test (in process and in the `foi-intake`
+    subprocesses it starts) uses an empty PostgreSQL database of its own, through FOI_INTAKE_DATABASE_URL."""
+    if not _on_postgresql(request.config):
+        yield
+        return
+    server: Postgres = request.getfixturevalue("postgres")
+    name = server.new_database()
+    monkeypatch.setenv(DATABASE_ENV_VAR, server.url(name))
+    yield
+    server.drop_database(name)
+
+
+@pytest.fixture
+def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Another empty case log (a second mailbox's), on this run's database server."""
+    made: list[str] = []
+
+    def _new(name: str) -> str:
+        if not _on_postgresql(request.config):
+            return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        server: Postgres = request.getfixturevalue("postgres")
+        made.append(server.new_database())
+        return server.url(made[-1])
+
+    yield _new
+    for name in made:
+        request.getfixturevalue("postgres").drop_database(name)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The case log's URL for a test that makes its own engine: this run's PostgreSQL database, or SQLite."""
+    return os.environ.get(DATABASE_ENV_VAR) or f"sqlite:///{tmp_path / 'cases.sqlite3'}"
 
 
 @pytest.fixture(scope="session")
@@ -157,9 +234,10 @@ def make_app(settings: Settings) -> Iterator[Any]:
 
 
 def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "", init: bool = True, *,
-                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "") -> Path:
+                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "", mailbox_extra: str = "",
+                 poll_seconds: int = 1, outbox_seconds: int = 1) -> Path:
     """A TOML configuration file for the CLI, against the test servers; `init` as a deployment would. The
-    password file is there for whichever side logs in with one."""
+    password file is there for whichever side logs in with one; `mailbox_extra` adds keys to [mailbox]."""
     (tmp / "imap.secret").write_text(mailbox.password)
     path = tmp / "foi.toml"
     path.write_text(f"""
@@ -172,6 +250,7 @@ tls = "none"
 username = "{mailbox.user}"
 {imap_login}
 reconnect_backoff_seconds = 0.01
+{mailbox_extra}
 
 [smtp]
 kind = "smtp"
@@ -181,8 +260,8 @@ tls = "none"
 {smtp_login}
 
 [schedule]
-poll_seconds = 1
-outbox_seconds = 1
+poll_seconds = {poll_seconds}
+outbox_seconds = {outbox_seconds}
 {extra}
 """)
     if init:

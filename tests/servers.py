@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
 
 
 def free_port() -> int:
@@ -143,6 +144,11 @@ class Dovecot:
                 except ProcessLookupError:
                     return
                 time.sleep(0.05)
+
+    def kick(self, user: str) -> None:
+        """End every IMAP connection of `user`, as a server restart or a dropped link would (BYE, then close)."""
+        subprocess.run([DOVEADM, "-c", str(self.dir / "dovecot.conf"), "kick", user], check=True,
+                       capture_output=True)
 
     def maildir(self, user: str) -> Path:
         return self.dir / "mail" / user

@@ -109,9 +109,14 @@ class Intake:
     # -- process ---------------------------------------------------------------------------
 
     def process_pending(self, report: PollReport) -> None:
-        with self.sessions() as s:
-            ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
-                            .order_by(Message.id)).all()
+        try:
+            with self.sessions() as s:
+                ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
+                                .order_by(Message.id)).all()
+        except Exception as exc:
+            if is_transient(exc):
+                raise temporary(exc, "reading the messages to process") from exc
+            raise
         for message_id in ids:
             try:
                 with self.sessions() as s:

@@ -70,7 +70,9 @@ class Lease:
             self._file.close()
             self._file = None
         if self._conn is not None:
-            self._conn.close()  # ends the session, and its advisory lock with it
+            # Closing alone would return the session, lock and all, to the pool: end the session itself.
+            self._conn.invalidate()
+            self._conn.close()
             self._conn = None
 
     # -- SQLite (and any file-based case log): a lock file beside it -------------------------------

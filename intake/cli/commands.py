@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from classifier import Classifier, Decision, build_classifier
-from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
+from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, load_all, parse
 from intake.app import build, open_existing, run_forever
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.faults import TemporaryFault
@@ -50,6 +50,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="foi-intake", description=__doc__)
     p.add_argument("--config", help="configuration TOML (default: $FOI_INTAKE_CONFIG)")
+    p.add_argument("--mailbox", metavar="NAME",
+                   help="one of the configuration's [[mailbox]] tables (poll, run, check and status serve every one)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     # Every sub-command's parser is a _Parser too (argparse makes them of the parent's class).
     sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
@@ -102,19 +104,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo()
         if args.command == "classify":
             return cmd_classify(args)
-        settings = load(args.config, secrets=args.command not in READ_ONLY)
+        secrets = args.command not in READ_ONLY
+        if args.command in EVERY_MAILBOX:
+            every = load_all(args.config, secrets=secrets)
+            chosen = [s for s in every if args.mailbox in (None, s.mailbox.name)]
+            if not chosen:
+                load(args.config, secrets=secrets, mailbox=args.mailbox)  # names the mailboxes there are
+            if args.command == "run":
+                return run_forever([build(s) for s in chosen])
+            return max(_each_mailbox(args, settings, len(chosen) > 1) for settings in chosen)
+        return COMMANDS[args.command](load(args.config, secrets=secrets, mailbox=args.mailbox), args)
+    except Exception as exc:
+        return _failed(exc)
+
+
+# Commands that serve every mailbox of the configuration (or the one --mailbox names).
+EVERY_MAILBOX = frozenset({"init", "poll", "run", "check", "status"})
+
+
+def _each_mailbox(args: argparse.Namespace, settings: Settings, named: bool) -> int:
+    """One mailbox's part of a command: its failure is its own, and the next mailbox still gets its turn."""
+    if named:
+        print(f"[{settings.mailbox.name}]")
+    try:
         return COMMANDS[args.command](settings, args)
-    except FoiIntakeError as exc:
+    except Exception as exc:
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """One line for a person, and the exit code for a monitor."""
+    if isinstance(exc, FoiIntakeError):
         prefix, code = next((p, c) for kind, p, c in _ERRORS if isinstance(exc, kind))
         print(f"foi-intake: {prefix}{exc}", file=sys.stderr)
         return code
-    except Exception as exc:
-        # A person gets one line; the engineer gets where it failed with -v (never the exception's text, which
-        # may quote a subject, a name or an address).
-        log.debug("internal error: %s", fault_trace(exc, frames=12))
-        print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details",
-              file=sys.stderr)
-        return EXIT_FAILURE
+    # The engineer gets where it failed with -v (never the exception's text, which may quote a subject, a name
+    # or an address).
+    log.debug("internal error: %s", fault_trace(exc, frames=12))
+    print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details", file=sys.stderr)
+    return EXIT_FAILURE
 
 
 # Commands that only read the case log: they run without the mailbox and SMTP passwords.
@@ -135,10 +163,6 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
         app.close()
     print(f"{report.summary()} sent={flushed.sent} retrying={flushed.retrying} held={flushed.held}")
     return EXIT_OK
-
-
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    return run_forever(build(settings))
 
 
 def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
@@ -227,7 +251,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
+COMMANDS = {"init": cmd_init, "poll": cmd_poll, "cases": cmd_cases, "case": desk_cli.run_case,
             "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
             "corpus": corrections_cli.run_corpus}

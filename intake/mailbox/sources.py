@@ -129,6 +129,10 @@ class ImapSource:
         info = self._client.select_folder(self.cfg.folder, readonly=True)
         return self._client, int(info[b"UIDVALIDITY"])
 
+    def connection(self) -> imapclient.IMAPClient:
+        """The logged-in connection, the folder selected read-only (the IDLE watcher holds one of its own)."""
+        return self._select()[0]
+
     def batches(self, uidvalidity: int | None, last_uid: int,
                 known_uids: set[str]) -> Iterator[Batch]:
         client, current = self._select()
@@ -353,8 +357,16 @@ class SourceUnavailable(FoiIntakeError):
     """The mailbox could not be reached after every reconnect attempt."""
 
 
-def with_reconnect(source: Source, cfg: Mailbox, action: Callable[[], T],
-                   sleep: Callable[[float], None] = time.sleep) -> T:
+class Reconnects(Protocol):
+    """What with_reconnect needs: a name for the log, and a way to drop a broken connection."""
+
+    key: str
+
+    def reset(self) -> None: ...
+
+
+def with_reconnect(source: Reconnects, cfg: Mailbox, action: Callable[[], T],
+                   sleep: Callable[[float], object] = time.sleep) -> T:
     """Run `action`, reconnecting with exponential backoff after a transient fault."""
     for attempt in range(1, cfg.reconnect_attempts + 1):
         try:

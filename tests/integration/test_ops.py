@@ -84,6 +84,7 @@ def test_a_missing_case_log_is_never_silently_replaced(tmp_path, mailbox, smtp, 
     assert not (tmp_path / "foi-intake.sqlite3").exists() and smtp.messages == []
 
 
+@pytest.mark.sqlite_only
 def test_init_creates_the_case_log_for_its_owner_only(tmp_path, mailbox, smtp):
     config = write_config(tmp_path, mailbox, smtp, init=False)
     assert act(config, "init") == 0

@@ -30,7 +30,13 @@ def test_the_case_log_the_file_outbox_and_drafts_are_owner_only(config: Path, tm
     assert act(config, "poll", "--once") == 0
     outbox = config.parent / "sent"
     assert modes(list(outbox.iterdir())) == {0o600} and modes([outbox]) == {0o700}
-    assert modes(list(config.parent.glob("foi-intake.sqlite3*"))) == {0o600}  # -wal and -shm too
     drafts = tmp_path / "drafts"
     assert act(config, "case", "FOI-2026-00001", "draft", "--outcome", "granted", "--out", str(drafts)) == 0
     assert modes(list(drafts.iterdir())) == {0o600} and modes([drafts]) == {0o700}
+
+
+@pytest.mark.sqlite_only
+def test_the_sqlite_case_log_and_its_journal_files_are_owner_only(config: Path) -> None:
+    deliver(config, request())
+    assert act(config, "poll", "--once") == 0
+    assert modes(list(config.parent.glob("foi-intake.sqlite3*"))) == {0o600}  # -wal and -shm too

@@ -17,8 +17,8 @@ from intake.caselog import Base, Case, add_event, create_schema, make_engine, se
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_migrations_build_exactly_the_models(tmp_path: Path, database_url: str) -> None:
+    engine = make_engine(database_url)
     create_schema(engine)
     create_schema(engine)  # running it again on an up-to-date database changes nothing
     with engine.connect() as conn:
@@ -26,8 +26,8 @@ def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
         assert "alembic_version" in inspect(conn).get_table_names()
 
 
-def test_case_events_are_append_only(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_case_events_are_append_only(tmp_path: Path, database_url: str) -> None:
+    engine = make_engine(database_url)
     create_schema(engine)
     now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
     with session_factory(engine)() as s:

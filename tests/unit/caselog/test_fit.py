@@ -3,8 +3,8 @@ columns before it is written, and an error's text never carries the row's values
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,10 +47,13 @@ def _strings(value: Any) -> list[str]:
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Session:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def session(database_url: str) -> Iterator[Session]:
+    """This run's case log: SQLite, or a real PostgreSQL server with --database postgresql."""
+    engine = make_engine(database_url)
     create_schema(engine)
-    return session_factory(engine)()
+    with session_factory(engine)() as s:
+        yield s
+    engine.dispose()
 
 
 def test_a_row_with_what_postgresql_refuses_is_fitted_before_it_is_written(session: Session) -> None:

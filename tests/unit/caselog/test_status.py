@@ -16,8 +16,8 @@ NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def session(tmp_path: Path, database_url: str) -> Iterator[Session]:
+    engine = make_engine(database_url)
     create_schema(engine)
     with session_factory(engine)() as s:
         yield s

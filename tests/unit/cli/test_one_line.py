@@ -75,6 +75,7 @@ def test_outbox_retry_all_sends_every_held_notice_again(config: Path, capsys: py
     assert len(list((config.parent / "sent").iterdir())) == 2
 
 
+@pytest.mark.sqlite_only  # the lock of a SQLite file; tests/unit/app/test_transient.py holds PostgreSQL's too
 def test_a_locked_database_stops_the_pass_in_one_line_and_the_next_pass_reads_the_mail(
         config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mailbox.Maildir(config.parent / "mail", create=True).add(request())

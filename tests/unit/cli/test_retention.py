@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import mailbox
 import os
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from config.settings import DATABASE_ENV_VAR
 from intake.cli import commands as cli
 from tests.conftest import write_maildir_config
 from tests.mail import request
@@ -28,25 +29,31 @@ def deliver_in_2020(root: Path) -> None:
         os.utime(root / "mail" / "new" / key, (IN_2020.timestamp(),) * 2)
 
 
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return list(conn.execute(sql))
+def rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        found = [tuple(row) for row in conn.execute(text(sql))] if sql.startswith("SELECT") else []
+        if not sql.startswith("SELECT"):
+            conn.execute(text(sql))
+    engine.dispose()
+    return found
 
 
 @pytest.mark.parametrize("configured", [True, False], ids=["retention set", "default: kept for ever"])
 def test_the_daily_job_deletes_raw_mail_and_ended_cases_after_their_periods(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, configured: bool) -> None:
     extra = "[retention]\nraw_mail_days = 30\nclosed_case_days = 1096\n" if configured else ""
-    config, db = write_maildir_config(tmp_path, extra), tmp_path / "foi-intake.sqlite3"
+    config = write_maildir_config(tmp_path, extra)
+    db = os.environ.get(DATABASE_ENV_VAR) or f"sqlite:///{tmp_path / 'foi-intake.sqlite3'}"  # this run's case log
     run = ["--config", str(config)]
     assert cli.main([*run, "init"]) == 0
     deliver_in_2020(tmp_path)
     assert cli.main([*run, "poll", "--once"]) == 0
     assert cli.main([*run, "case", "FOI-2020-00002", "respond", "--outcome", "granted"]) == 0
     assert cli.main([*run, "case", "FOI-2020-00003", "respond", "--outcome", "not-held"]) == 0
-    with sqlite3.connect(db) as conn:  # FOI-2020-00002's last action was in 2020; 00003's is today
-        conn.execute("UPDATE case_events SET recorded_at = '2020-02-03 12:00:00.000000' WHERE case_id = "
-                     "(SELECT id FROM cases WHERE reference = 'FOI-2020-00002')")
+    # FOI-2020-00002's last action was in 2020; 00003's is today
+    rows(db, "UPDATE case_events SET recorded_at = '2020-02-03 12:00:00' WHERE case_id = "
+             "(SELECT id FROM cases WHERE reference = 'FOI-2020-00002')")
     capsys.readouterr()
     caplog.set_level(logging.INFO)
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
-from config.settings import ConfigError, parse
+from config.settings import DATABASE_ENV_VAR, ConfigError, parse
 
 
 def minimal(**organisation: Any) -> dict[str, Any]:
@@ -30,3 +31,29 @@ def test_a_reference_format_that_would_collide_or_fail_is_refused(tmp_path: Path
                                                                   message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("{", r"\{").replace("}", r"\}")):
         parse(minimal(**organisation), tmp_path)
+
+
+def with_database(tmp_path: Path, **database: str) -> dict[str, Any]:
+    return {**minimal(), "database": database}
+
+
+def test_a_database_password_comes_from_a_file_never_from_the_toml(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DATABASE_ENV_VAR, raising=False)
+    with pytest.raises(ConfigError, match=r"database\.url: passwords never live in the TOML"):
+        parse(with_database(tmp_path, url="postgresql+psycopg://foi:hunter2@db.internal/foi"), tmp_path)
+    (tmp_path / "db.secret").write_text("s3cr:et/@\n")
+    settings = parse(with_database(tmp_path, url="postgresql+psycopg://foi@db.internal/foi",
+                                   password_file="db.secret"), tmp_path)
+    assert make_url(settings.database.url).password == "s3cr:et/@"  # escaped into the URL, not pasted
+    assert "s3cr" not in repr(make_url(settings.database.url))
+
+
+def test_the_environment_names_the_case_log_for_every_command(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATABASE_ENV_VAR, "postgresql+psycopg://foi:pw@db.internal:5433/foi")
+    settings = parse(with_database(tmp_path, url=f"sqlite:///{tmp_path / 'ignored.sqlite3'}"), tmp_path)
+    assert make_url(settings.database.url).port == 5433
+    monkeypatch.setenv(DATABASE_ENV_VAR, "not a url")
+    with pytest.raises(ConfigError, match=r"database\.url: not a database URL"):
+        parse(minimal(), tmp_path)

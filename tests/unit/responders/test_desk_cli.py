@@ -18,12 +18,12 @@ REFERENCE = "FOI-2026-00001"
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Path:
+def config(tmp_path: Path, database_url: str) -> Path:
     (tmp_path / "mail" / "cur").mkdir(parents=True)
     for sub in ("new", "tmp"):
         (tmp_path / "mail" / sub).mkdir()
-    path = write_maildir_config(tmp_path, f"[database]\nurl = \"sqlite:///{tmp_path / 'cases.sqlite3'}\"")
-    engine = make_engine(f"sqlite:///{tmp_path / 'cases.sqlite3'}")
+    path = write_maildir_config(tmp_path, f"[database]\nurl = \"{database_url}\"")
+    engine = make_engine(database_url)
     create_schema(engine)
     with session_factory(engine)() as s:
         _mixed_case(s)
