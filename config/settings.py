@@ -15,6 +15,7 @@ from config.database import DATABASE_ENV_VAR, Database, database_settings
 from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
+from config.retention import Retention, retention_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -101,14 +102,6 @@ class Smtp:
     in_doubt: str = "resend"
     auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
-
-
-@dataclass(frozen=True)
-class Retention:
-    """How long personal data is kept (0: for ever). The daily job deletes what is older, and logs the counts."""
-
-    raw_mail_days: int = 0  # the raw bytes of a message, once it is no longer needed by a live case
-    closed_case_days: int = 0  # a responded or closed case, its messages and notices, after its last action
 
 
 @dataclass(frozen=True)
@@ -355,9 +348,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
     mailbox, smtp = _mailbox(data, base, secrets, oauth2, mailbox_name), _smtp(data, base, secrets, oauth2)
     database = database_settings(data, base, mailbox_name)
-    rt = Reader(section(data, "retention", required=False), "retention", {"raw_mail_days", "closed_case_days"})
-    retention = Retention(raw_mail_days=rt.integer("raw_mail_days", 0),
-                          closed_case_days=rt.integer("closed_case_days", 0))
+    retention = retention_settings(data)
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
