@@ -21,12 +21,15 @@ DATABASE_ENV_VAR = "FOI_INTAKE_DATABASE_URL"
 @dataclass(frozen=True)
 class Database:
     url: str
+    # How long a write waits for another's lock before the pass stops (a temporary fault, retried next pass).
+    lock_timeout_seconds: float = 10.0
 
 
 def database_settings(data: dict[str, Any], base: Path, mailbox: str) -> Database:
     """The case log's URL; its password, if any, from `password_env` or `password_file` like every secret
     (read even by read-only commands: they read the case log). Each of several mailboxes has its own."""
-    d = Reader(section(data, "database", required=False), "database", {"url", "password_env", "password_file"})
+    d = Reader(section(data, "database", required=False), "database",
+               {"url", "password_env", "password_file", "lock_timeout_seconds"})
     from_env = None if mailbox else os.environ.get(DATABASE_ENV_VAR)
     default = base / (f"foi-intake-{mailbox}.sqlite3" if mailbox else "foi-intake.sqlite3")
     url = from_env or d.text("url", f"sqlite:///{default.as_posix()}")
@@ -39,4 +42,4 @@ def database_settings(data: dict[str, Any], base: Path, mailbox: str) -> Databas
     password = d.secret(base)
     if password:
         url = parsed.set(password=password).render_as_string(hide_password=False)
-    return Database(url=url)
+    return Database(url=url, lock_timeout_seconds=d.number("lock_timeout_seconds", 10.0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -75,7 +76,7 @@ class Reader:
 
     def number(self, name: str, default: float) -> float:
         value = self.table.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             raise ConfigError(self._key(name), f"expected a non-negative number, got {value!r}")
         return float(value)
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.database import DATABASE_ENV_VAR, Database, database_settings
 from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
-from config.reader import ConfigError, Reader, email, section
+from config.organisation import Organisation, organisation_settings
+from config.reader import ConfigError, Reader, section
+from config.retention import Retention, retention_settings
 from config.running import Health, Logging, health_settings, logging_settings
 from config.security import Security, security_settings
 from intake.vocabulary import ClarificationRestart
@@ -35,6 +36,7 @@ __all__ = [
     "Organisation",
     "Queues",
     "Responders",
+    "Retention",
     "Schedule",
     "Security",
     "Settings",
@@ -47,20 +49,6 @@ __all__ = [
 ENV_VAR = "FOI_INTAKE_CONFIG"
 # RFC 2177 section 3: a server may log out a client idle for 30 minutes; re-issue IDLE at least every 29.
 IDLE_RENEW_MAX = 29 * 60
-
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    foi_address: str
-    dsp_address: str
-    comms_address: str
-    timezone: str = "Europe/London"
-    reference_format: str = "FOI-{year}-{seq:05d}"
-    # Subject access requests are numbered apart: they are not FOI requests (UK GDPR Art 15; policy 24.2).
-    sar_reference_format: str = "SAR-{year}-{seq:05d}"
-    # Mail from these domains is staff: a forward from them carries the original request (5.10).
-    staff_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,8 +83,12 @@ class Smtp:
     password: str = field(default="", repr=False)
     path: Path | None = None
     timeout_seconds: float = 30.0
-    max_attempts: int = 8
+    # As a mail server does: retry for `retry_for_hours` from the first attempt, the wait doubling from
+    # `retry_backoff_seconds` up to `retry_backoff_max_seconds`; then the notice is held for a person.
+    retry_for_hours: float = 48.0
     retry_backoff_seconds: float = 60.0
+    retry_backoff_max_seconds: float = 3600.0
+    max_attempts: int | None = None  # an optional cap on attempts within the time budget
     # What to do with a notice whose SMTP DATA was sent but never confirmed: "resend" or "hold".
     in_doubt: str = "resend"
     auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
@@ -185,38 +177,8 @@ class Settings:
     logging: Logging = field(default_factory=Logging)
     health: Health = field(default_factory=Health)
     security: Security = field(default_factory=Security)
+    retention: Retention = field(default_factory=Retention)
     source_path: Path | None = None
-
-
-def _reference_format(r: Reader, key: str) -> str:
-    fmt = r.text(key, getattr(Organisation, key))
-    try:
-        fmt.format(year=2026, seq=1)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"organisation.{key}", "may use only {year} and {seq} placeholders") from exc
-    return fmt
-
-
-def _organisation(data: dict[str, Any]) -> Organisation:
-    r = Reader(section(data, "organisation"), "organisation",
-                {"name", "foi_address", "dsp_address", "comms_address", "timezone",
-                 "reference_format", "sar_reference_format", "staff_domains"})
-    tz = r.text("timezone", "Europe/London")
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError("organisation.timezone", f"unknown time zone {tz!r}") from exc
-    ref_format, sar_format = _reference_format(r, "reference_format"), _reference_format(r, "sar_reference_format")
-    if ref_format == sar_format:
-        raise ConfigError("organisation.sar_reference_format", "must differ from reference_format")
-    foi_address = email(r, "foi_address")
-    staff = r.table.get("staff_domains", [foi_address.rsplit("@", 1)[1]])
-    if not isinstance(staff, list) or not all(isinstance(d, str) and "." in d for d in staff):
-        raise ConfigError("organisation.staff_domains", "expected a list of domain names")
-    return Organisation(name=r.text("name"), foi_address=foi_address,
-                        dsp_address=email(r, "dsp_address"), comms_address=email(r, "comms_address"),
-                        timezone=tz, reference_format=ref_format, sar_reference_format=sar_format,
-                        staff_domains=tuple(d.lower() for d in staff))
 
 
 def _auth(r: Reader, base: Path, secrets: bool, oauth2: OAuth2 | None) -> dict[str, Any]:
@@ -267,12 +229,15 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
 def _smtp(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Smtp:
     s = Reader(section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
-                 "password_file", "path", "timeout_seconds", "max_attempts",
-                 "retry_backoff_seconds", "in_doubt", "auth"})
+                 "password_file", "path", "timeout_seconds", "max_attempts", "retry_for_hours",
+                 "retry_backoff_seconds", "retry_backoff_max_seconds", "in_doubt", "auth"})
     skind = s.text("kind", choices=("smtp", "file"))
-    retry: dict[str, Any] = dict(max_attempts=s.integer("max_attempts", 8, minimum=1),
-                                 retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
-                                 in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
+    retry: dict[str, Any] = dict(
+        max_attempts=s.integer("max_attempts", minimum=1) if "max_attempts" in s.table else None,
+        retry_for_hours=s.number("retry_for_hours", 48.0),
+        retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
+        retry_backoff_max_seconds=s.number("retry_backoff_max_seconds", 3600.0),
+        in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
     if skind == "smtp":
         stls = s.text("tls", "starttls", choices=("ssl", "starttls", "none"))
         auth = _auth(s, base, secrets, oauth2)
@@ -337,15 +302,16 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
 
-    org = _organisation(data)
+    org = organisation_settings(data)
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
     mailbox, smtp = _mailbox(data, base, secrets, oauth2, mailbox_name), _smtp(data, base, secrets, oauth2)
     database = database_settings(data, base, mailbox_name)
+    retention = retention_settings(data)
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
@@ -367,7 +333,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
                     classifier=classifier, logging=logging_settings(data, base),
                     health=health_settings(data, base, schedule.poll_seconds),
-                    security=security_settings(data), source_path=source_path)
+                    security=security_settings(data), retention=retention, source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:
@@ -396,6 +362,10 @@ def load_all(path: str | Path | None = None, secrets: bool = True) -> list[Setti
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError("--config", f"file not found: {p}") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError("--config", f"{p} is a directory, not a configuration file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("--config", f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
     every: list[Settings] = []

@@ -158,6 +158,15 @@ def smtp() -> Iterator[SmtpServer]:
     server.stop()
 
 
+@pytest.fixture
+def smtp_utf8() -> Iterator[SmtpServer]:
+    """An SMTP server that offers SMTPUTF8 (RFC 6531), as Exchange Online and Gmail do."""
+    server = SmtpServer(smtputf8=True)
+    server.start()
+    yield server
+    server.stop()
+
+
 @dataclass
 class Mailbox:
     """One Dovecot user's INBOX, reached over real IMAP."""

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
+from intake.app.filing import FilingCounts, file_pending
 from intake.app.senders import find_duplicate, from_requester, note_identity, screen
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.clock import WorkingCalendar
+from intake.caselog.faults import is_transient, temporary
 from intake.caselog.store import StoreCounts, fetch_and_store
+from intake.errors import fault_trace
 from intake.mailbox import (
-    TRANSIENT_ERRORS,
     ParsedMessage,
     ParseError,
     Source,
@@ -34,7 +36,6 @@ from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, Me
 from responders.desk import Desk
 from responders.notify import Notifier
 from responders.render import Renderer
-from responders.routing import queue_name
 
 log = logging.getLogger(__name__)
 
@@ -99,57 +100,12 @@ class Intake:
         return report
 
     def file_pending(self, report: PollReport) -> None:
-        """Move handled messages into their case's folder, and earlier ones after their case, so the DSP team
-        works from folders; a move that fails is retried at the next poll (filed_in changes only after it)."""
-        self._file_new(report)
-        self._follow_cases(report)
-
-    def _follow_cases(self, report: PollReport) -> None:
-        """Messages whose case has changed state since they were filed move to the case's folder now."""
-        folders = self.settings.queues.folders
-        with self.sessions() as s:
-            rows = s.scalars(select(Message).where(
-                Message.source == self.source.key, Message.filed_in.is_not(None), Message.case_id.is_not(None),
-                Message.message_id.is_not(None)).order_by(Message.id)).all()
-            moves: dict[tuple[str, str], list[Message]] = {}
-            for m in rows:
-                folder = folders[queue_name(m.case, m)]
-                if m.filed_in is not None and folder != m.filed_in:
-                    moves.setdefault((m.filed_in, folder), []).append(m)
-            for (old, new), messages in moves.items():
-                try:
-                    self.source.refile(old, new, [m.message_id for m in messages if m.message_id])
-                except TRANSIENT_ERRORS as exc:
-                    self.source.reset()
-                    log.warning("moving %d message(s) from %s to %s failed, will retry at the next poll: %s",
-                                len(messages), old, new, type(exc).__name__)
-                    return
-                for m in messages:
-                    m.filed_in = new
-                s.commit()
-                report.refiled += len(messages)
-
-    def _file_new(self, report: PollReport) -> None:
-        """Move newly handled messages from the polled folder into their queue's folder."""
-        with self.sessions() as s:
-            rows = s.scalars(select(Message).where(Message.source == self.source.key, Message.filed_in.is_(None),
-                                                   Message.status != MessageStatus.RECEIVED)
-                             .order_by(Message.id)).all()
-            by_folder: dict[str, list[Message]] = {}
-            for m in rows:
-                by_folder.setdefault(self.settings.queues.folders[queue_name(m.case, m)], []).append(m)
-            for folder, messages in by_folder.items():
-                try:
-                    self.source.file(folder, [(m.source_uid, m.uidvalidity, m.message_id) for m in messages])
-                except TRANSIENT_ERRORS as exc:
-                    self.source.reset()
-                    log.warning("filing into %s failed, will retry at the next poll: %s: %s", folder,
-                                type(exc).__name__, exc)
-                    return
-                for m in messages:
-                    m.filed_in = folder
-                s.commit()
-                report.filed += len(messages)
+        """Move handled messages into their case's folder, and earlier ones after their case (intake/app/filing.py)."""
+        counts = FilingCounts()
+        try:
+            file_pending(self.settings, self.sessions, self.source, counts)
+        finally:
+            report.filed, report.refiled = report.filed + counts.filed, report.refiled + counts.refiled
 
     def fetch_and_store(self, report: PollReport) -> None:
         with_reconnect(self.source, self.settings.mailbox,
@@ -158,9 +114,14 @@ class Intake:
     # -- process ---------------------------------------------------------------------------
 
     def process_pending(self, report: PollReport) -> None:
-        with self.sessions() as s:
-            ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
-                            .order_by(Message.id)).all()
+        try:
+            with self.sessions() as s:
+                ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
+                                .order_by(Message.id)).all()
+        except Exception as exc:
+            if is_transient(exc):
+                raise temporary(exc, "reading the messages to process") from exc
+            raise
         for message_id in ids:
             try:
                 with self.sessions() as s:
@@ -171,14 +132,29 @@ class Intake:
                     s.commit()
                 report.processed += 1
             except Exception as exc:  # one bad message must not stop the queue behind it
-                log.error("message %s could not be processed: %s", message_id,
-                          type(exc).__name__, exc_info=True)
-                with self.sessions() as s:
-                    msg = s.get(Message, message_id)
-                    if msg is not None:
-                        self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
+                if is_transient(exc):  # a lock, a full disk: not the message's fault, so it waits for the next pass
+                    raise temporary(exc, f"processing message {message_id}") from exc
+                log.error("message %s could not be processed: %s", message_id, fault_trace(exc))
+                self._set_aside(message_id, exc, report)
+
+    def _set_aside(self, message_id: int, exc: Exception, report: PollReport) -> None:
+        """The message itself failed: it needs a person, with the reason (a fault of the moment here stops the pass;
+        any other failure leaves it to be tried again at the next pass, and the messages behind it go on)."""
+        try:
+            with self.sessions() as s:
+                msg = s.get(Message, message_id)
+                if msg is not None:
+                    self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
+                    try:
                         self._fill_headers(msg)  # so `messages list` shows whose message it is
-                        s.commit()
+                    except Exception as unread:
+                        if is_transient(unread):
+                            raise
+                    s.commit()
+        except Exception as again:
+            if is_transient(again):
+                raise temporary(again, f"setting message {message_id} aside") from again
+            log.error("message %s could not be set aside either: %s", message_id, fault_trace(again))
 
     def _needs_person(self, msg: Message, problem: str, report: PollReport) -> None:
         msg.status, msg.problem = MessageStatus.NEEDS_PERSON, problem

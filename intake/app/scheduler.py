@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TypeVar
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -15,11 +17,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from intake.app.health import Monitor
 from intake.app.push import CHECK_SECONDS, arrivals, start_watching
 from intake.app.wiring import App
+from intake.caselog.faults import TemporaryFault
+from intake.errors import fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 
 __all__ = ["run_forever"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,21 +56,17 @@ class _Worker:
     def poll(self) -> None:
         if (monitor := self.serving()) is None:
             return
-        try:
-            report = monitor.run("poll", self.app.intake.poll_once)
-        except (SourceUnavailable, AuthenticationFailed) as exc:
-            log.error("poll of %s failed, will retry at the next tick: %s", self.key, exc)
-            return
-        if report.processed:
-            monitor.run("outbox", self.app.outbox.flush)  # an acknowledgement leaves now, not at the next tick
+        report = guarded(f"poll of {self.key}", lambda: monitor.run("poll", self.app.intake.poll_once))
+        if report is not None and report.processed:  # an acknowledgement leaves now, not at the outbox's next tick
+            guarded(f"outbox of {self.key}", lambda: monitor.run("outbox", self.app.outbox.flush))
 
     def flush(self) -> None:
         if (monitor := self.serving()) is not None:
-            monitor.run("outbox", self.app.outbox.flush)
+            guarded(f"outbox of {self.key}", lambda: monitor.run("outbox", self.app.outbox.flush))
 
     def daily(self) -> None:
         if self.serving() is not None:
-            self.app.daily()
+            guarded(f"daily jobs of {self.key}", self.app.daily)
 
     def close(self) -> None:
         if self.monitor is not None:
@@ -115,6 +116,18 @@ def run_forever(apps: list[App]) -> int:
         worker.close()
     log.info("stopped cleanly")
     return 0
+
+
+def guarded(job: str, action: Callable[[], T]) -> T | None:
+    """Run a job; a failure is one log line (never a traceback, which may quote a message) and None, and the
+    next tick tries again: the mailbox unreachable, a login refused, the database locked or the disk full."""
+    try:
+        return action()
+    except (SourceUnavailable, AuthenticationFailed, TemporaryFault) as exc:
+        log.error("%s failed, will retry at the next tick: %s", job, exc)
+    except Exception as exc:
+        log.error("%s failed, will retry at the next tick: %s", job, fault_trace(exc))
+    return None
 
 
 def _now() -> datetime:

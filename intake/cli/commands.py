@@ -15,6 +15,7 @@ from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
+from typing import NoReturn, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -25,28 +26,38 @@ from intake.app import build, open_existing, run_forever
 from intake.app import logs as app_logs
 from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
+from intake.caselog.faults import TemporaryFault
 from intake.caselog.views import case_json
 from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
-from intake.errors import FoiIntakeError
+from intake.errors import FoiIntakeError, fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
 from intake.mailbox.parse import parse as parse_message
 
 log = logging.getLogger("foi-intake")
 
-EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX, EXIT_TEMPORARY = 0, 1, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake on the command line said in one line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="foi-intake", description=__doc__)
+    p = _Parser(prog="foi-intake", description=__doc__)
     p.add_argument("--config", help="configuration TOML (default: $FOI_INTAKE_CONFIG)")
     p.add_argument("--mailbox", metavar="NAME",
                    help="one of the configuration's [[mailbox]] tables (poll, run, check and status serve every one)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = p.add_subparsers(dest="command", required=True)
+    # Every sub-command's parser is a _Parser too (argparse makes them of the parent's class).
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               p.add_subparsers(dest="command", required=True))
     sub.add_parser("init", help="create the database")
     poll = sub.add_parser("poll", help="one pass over the mailbox, then flush the outbox")
     poll.add_argument("--once", action="store_true", required=True,
@@ -79,6 +90,7 @@ _ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
     (ConfigError, "configuration error: ", EXIT_CONFIG),
     (SourceUnavailable, "mailbox unavailable: ", EXIT_MAILBOX),
     (AuthenticationFailed, "authentication failed: ", EXIT_MAILBOX),
+    (TemporaryFault, "", EXIT_TEMPORARY),
     (FoiIntakeError, "", EXIT_FAILURE),
 )
 
@@ -130,8 +142,9 @@ def _failed(exc: Exception) -> int:
         prefix, code = next((p, c) for kind, p, c in _ERRORS if isinstance(exc, kind))
         print(f"foi-intake: {prefix}{exc}", file=sys.stderr)
         return code
-    # The engineer gets the traceback with -v (it never holds a message body).
-    log.debug("internal error", exc_info=True)
+    # The engineer gets where it failed with -v (never the exception's text, which may quote a subject, a name
+    # or an address).
+    log.debug("internal error: %s", fault_trace(exc, frames=12))
     print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details", file=sys.stderr)
     return EXIT_FAILURE
 

@@ -46,12 +46,20 @@ from responders.report import figures, render_text
 EXIT_OK, EXIT_REFUSED = 0, 1
 
 
+MAX_FEE = Decimal(1_000_000)  # a fee beyond a million pounds is a typing mistake, not a disbursement
+
+
 def _money(value: str) -> Decimal:
     try:
         amount = Decimal(value.replace("£", "").replace(",", ""))
     except InvalidOperation as exc:
         raise argparse.ArgumentTypeError(f"not an amount of money: {value!r}") from exc
+    if not amount.is_finite() or not 0 <= amount <= MAX_FEE:  # NaN, Infinity, 1e400
+        raise argparse.ArgumentTypeError(f"not an amount of money between £0 and £{MAX_FEE:,}: {value!r}")
     return amount.quantize(Decimal("0.01"))
+
+
+MAX_HOURS = Decimal(100_000)
 
 
 def _hours(value: str) -> Decimal:
@@ -59,7 +67,7 @@ def _hours(value: str) -> Decimal:
         hours = Decimal(value)
     except InvalidOperation as exc:
         raise argparse.ArgumentTypeError(f"not a number of hours: {value!r}") from exc
-    if not hours.is_finite() or hours < 0:
+    if not hours.is_finite() or not 0 <= hours <= MAX_HOURS:
         raise argparse.ArgumentTypeError(f"not a number of hours: {value!r}")
     return hours
 
@@ -226,6 +234,9 @@ def _draft(settings: Settings, case: Case, args: argparse.Namespace, renderer: R
 def run_report(settings: Settings, args: argparse.Namespace) -> int:
     today = datetime.now(ZoneInfo(settings.organisation.timezone)).date()
     start, end = args.start or date(today.year, 1, 1), args.end or today
+    if start > end:
+        print(f"foi-intake: report: --from {start} is after --to {end}", file=sys.stderr)
+        return EXIT_REFUSED
     app = open_existing(settings)
     try:
         with app.sessions() as s:

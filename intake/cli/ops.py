@@ -8,9 +8,10 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 import responders
 from config.settings import Settings
@@ -23,6 +24,8 @@ from responders.digest import delivery_problems
 from responders.outbox import connect
 
 EXIT_OK, EXIT_FAILURE = 0, 1
+ROW_ID_MAX = 2**63 - 1  # the largest key a BIGINT (and SQLite's INTEGER) holds
+T = TypeVar("T")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +37,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     olist = osub.add_parser("list")
     olist.add_argument("--status", choices=(NoticeStatus.PENDING, NoticeStatus.SENDING, NoticeStatus.SENT,
                                             NoticeStatus.HELD))
-    osub.add_parser("retry", help="send a held notice again at the next flush").add_argument("id", type=int)
+    retry = osub.add_parser("retry", help="send a held notice again now, with a fresh retry budget")
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", type=int, nargs="?", help="the notice's number (outbox list)")
+    which.add_argument("--all", action="store_true", help="every held notice (after an outage longer than the "
+                                                         "retry budget)")
     messages = sub.add_parser("messages", help="messages that need a person: list, export, reprocess")
     msub = messages.add_subparsers(dest="messages_command", required=True)
     msub.add_parser("list", help="messages needing a person")
@@ -161,6 +168,11 @@ def _health_exit(h: dict[str, Any]) -> int:
     return EXIT_FAILURE
 
 
+def row(s: Session, model: type[T], key: int) -> T | None:
+    """The row numbered `key`, or None: a number no database column can hold is no row either (not an error)."""
+    return s.get(model, key) if 0 < key <= ROW_ID_MAX else None
+
+
 def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
     app = open_existing(settings)
     try:
@@ -174,14 +186,21 @@ def run_outbox(settings: Settings, args: argparse.Namespace) -> int:
                     print(f"{n.id:>6} {n.status:<8} {n.kind:<22} {case:<16} to {n.to_address}  attempts {n.attempts}"
                           + (f"  last error: {n.last_error}" if n.last_error else ""))
                 return EXIT_OK
-            notice = s.get(Notice, args.id)
-            if notice is None or notice.status not in (NoticeStatus.HELD, NoticeStatus.PENDING):
-                print(f"foi-intake: notice {args.id} is not held or pending", file=sys.stderr)
-                return EXIT_FAILURE
-            notice.status, notice.attempts, notice.next_attempt_at = NoticeStatus.PENDING, 0, utcnow()
+            if args.all:
+                notices = list(s.scalars(select(Notice).where(Notice.status == NoticeStatus.HELD)))
+            else:
+                notice = row(s, Notice, args.id)
+                if notice is None or notice.status not in (NoticeStatus.HELD, NoticeStatus.PENDING):
+                    print(f"foi-intake: notice {args.id} is not held or pending", file=sys.stderr)
+                    return EXIT_FAILURE
+                notices = [notice]
+            for notice in notices:  # a fresh retry budget from now
+                notice.status, notice.attempts, notice.next_attempt_at = NoticeStatus.PENDING, 0, utcnow()
+                notice.retry_since = None
             s.commit()
         flushed = app.outbox.flush()
-        print(f"notice {args.id}: sent {flushed.sent}, waiting to retry {flushed.retrying}, held {flushed.held}")
+        what = f"{len(notices)} held notice(s)" if args.all else f"notice {args.id}"
+        print(f"{what}: sent {flushed.sent}, waiting to retry {flushed.retrying}, held {flushed.held}")
         return EXIT_OK
     finally:
         app.close()
@@ -199,11 +218,15 @@ def run_messages(settings: Settings, args: argparse.Namespace) -> int:
                     print(f"{m.id:>6} {m.arrived_at:%Y-%m-%d %H:%M} {m.size:>9} bytes  {m.from_address or '-'}  "
                           f"{m.subject or '(no subject)'!r}: {m.problem}  [in {m.filed_in or 'the inbox'}]")
                 return EXIT_OK
-            message = s.get(Message, args.id)
+            message = row(s, Message, args.id)
             if message is None:
                 print(f"foi-intake: no message {args.id}", file=sys.stderr)
                 return EXIT_FAILURE
             if args.messages_command == "export":
+                if message.raw_deleted_at is not None:
+                    print(f"foi-intake: message {message.id}: its raw bytes were deleted on "
+                          f"{message.raw_deleted_at:%Y-%m-%d} ([retention] raw_mail_days)", file=sys.stderr)
+                    return EXIT_FAILURE
                 write_private(args.file, message.raw)  # personal data: readable by its owner only
                 note = "" if message.raw_is_complete else " (headers only: the full message is on the server)"
                 print(f"message {message.id} written to {args.file}{note}")
