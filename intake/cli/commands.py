@@ -28,6 +28,7 @@ from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
+from intake.cli import reports as reports_cli
 from intake.errors import FoiIntakeError
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
+    reports_cli.add_parsers(sub)
     corrections_cli.add_corpus_parser(sub)
     return p
 
@@ -105,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status", "corpus"})
+READ_ONLY = frozenset({"cases", "report", "status", "corpus", "export"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -215,7 +217,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
-            "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
+            "daily": desk_cli.run_daily, "report": reports_cli.run_report, "export": reports_cli.run_export,
+            "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
             "corpus": corrections_cli.run_corpus}
 
