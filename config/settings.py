@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError
 
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
+from config.reports import Related, Reports, related_settings, reports_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "OAuth2",
     "Organisation",
     "Queues",
+    "Related",
+    "Reports",
     "Responders",
     "Schedule",
     "Settings",
@@ -179,6 +182,8 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    related: Related = field(default_factory=Related)
+    reports: Reports = field(default_factory=Reports)
     source_path: Path | None = None
 
 
@@ -343,7 +348,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
     passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "related", "reports"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -371,7 +376,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, related=related_settings(data), reports=reports_settings(data),
+                    source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True) -> Settings:

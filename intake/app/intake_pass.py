@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,8 @@ from intake.mailbox import (
 from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
+from responders.related import event_data as related_event_data
+from responders.related import related_requests
 from responders.render import Renderer
 from responders.routing import queue_name
 
@@ -44,8 +46,6 @@ def describe(subject: str, questions: list[str]) -> str | None:
 
 
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
-# Requests from one person within 60 consecutive working days may be aggregated (Fees Regs reg 5; policy 13.1).
-RELATED_WITHIN_WORKING_DAYS = 60
 
 
 @dataclass
@@ -297,21 +297,16 @@ class Intake:
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:
-        """Flag a request as possibly related to the same person's recent ones (rules.md section 4): an event
-        for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer acknowledgements."""
-        if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
+        """Flag a request similar to others within 60 working days, or to its requester's earlier ones (rules.md
+        section 4): an event for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer
+        acknowledgements."""
+        if case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
             return
-        received = case.initial_received_at.astimezone(self.tz).date()
-        earlier = s.scalars(select(Case).where(
-            Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
-            Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
-            .order_by(Case.id)).all()
-        related = [c.reference for c in earlier if self.calendar.working_days_between(
-            c.initial_received_at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
-        if related:
-            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), {"related_to": related})
-            log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
-                     len(related))
+        matches = related_requests(s, case, self.settings)
+        if matches:
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), related_event_data(matches))
+            log.info("%s possibly related to %d earlier request(s), most alike %d%%", case.reference, len(matches),
+                     matches[0].similarity)
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.
