@@ -106,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-# Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status", "corpus", "export"})
+# Commands that only need the case log (import writes to it): they run without the mailbox and SMTP passwords.
+READ_ONLY = frozenset({"cases", "report", "status", "corpus", "export", "import"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -218,6 +218,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
             "daily": desk_cli.run_daily, "report": reports_cli.run_report, "export": reports_cli.run_export,
+            "import": reports_cli.run_import,
             "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
             "corpus": corrections_cli.run_corpus}

@@ -16,7 +16,7 @@ from intake.errors import FoiIntakeError
 from intake.private import write_private
 from responders.reports import Period, PeriodError, build_report, cases_in, financial_year, period, quarter, render_text
 
-__all__ = ["CannotWrite", "add_parsers", "run_export", "run_report"]
+__all__ = ["CannotWrite", "add_parsers", "run_export", "run_import", "run_report"]
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 
@@ -48,6 +48,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                                                  "exemptions (no personal data)")
     _period_options(log)
     log.add_argument("--out", type=Path, metavar="PATH.csv|PATH.xlsx", help="default: CSV on standard output")
+    imp = sub.add_parser("import", help="import a team's existing log")
+    kinds = imp.add_subparsers(dest="import_command", required=True)
+    cases = kinds.add_parser("cases", help="cases from an Excel workbook or CSV file, all or nothing")
+    cases.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv")
+    cases.add_argument("--mapping", type=Path, required=True, metavar="MAP.toml",
+                       help="which column is which (README: Importing a team's log)")
+    cases.add_argument("--dry-run", action="store_true", help="read and check every row, write nothing")
 
 
 def chosen_period(args: argparse.Namespace, today: date) -> Period:
@@ -119,3 +126,24 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     else:
         _write(args.out, csv_bytes(rows, DISCLOSURE_COLUMNS), "disclosure log")
     return EXIT_OK
+
+
+def run_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Every row read, or nothing written: unreadable rows are listed with the reason and exit 1."""
+    from responders.imports import import_cases, load_mapping
+
+    mapping = load_mapping(args.mapping)
+    app = open_existing(settings)
+    try:
+        with app.sessions() as s:
+            result = import_cases(s, settings, args.file, mapping, dry_run=args.dry_run)
+            if result.written:
+                s.commit()
+            else:
+                s.rollback()
+    finally:
+        app.close()
+    for row, why in result.unreadable:
+        print(f"row {row}: {why}", file=sys.stderr)
+    print(result.summary(args.dry_run))
+    return EXIT_FAILURE if result.unreadable else EXIT_OK
