@@ -170,6 +170,7 @@ class NoticePurpose(StrEnum):
     REMINDER = "reminder"
     OVERDUE = "overdue"
     DIGEST = "digest"
+    MONTHLY_REPORT = "monthly_report"  # s.45 Code 8.5; policy 31.2: the figures, to the DSP team
 
 
 class Outcome(StrEnum):
