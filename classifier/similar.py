@@ -76,9 +76,21 @@ Scored = tuple[float, int]  # (similarity 0..1, position in the pool)
 
 
 def rank(query: frozenset[str], pool: list[frozenset[str]], threshold: float) -> list[Scored]:
-    """The pool's entries at least `threshold` alike to `query`, most alike first. Only entries sharing a word
-    with the query are scored (an inverted index in all but name), so a large pool costs little."""
+    """The pool's entries at least `threshold` alike to `query`, most alike first. Scores accumulate over the
+    query's words' postings (an inverted index), so entries sharing no word with the query cost nothing."""
     idf = idf_weights([*pool, query])
-    out = [(score, i) for i, doc in enumerate(pool)
-           if not query.isdisjoint(doc) and (score := cosine(query, doc, idf)) >= threshold]
+    weight = {t: idf[t] ** 2 for t in query}
+    shared: dict[int, float] = {}
+    for i, doc in enumerate(pool):
+        common = query & doc
+        if common:
+            shared[i] = sum(weight[t] for t in common)
+    if not shared:
+        return []
+    norm_q = math.sqrt(sum(weight.values()))
+    out = []
+    for i, dot in shared.items():
+        score = dot / (norm_q * math.sqrt(sum(idf[t] ** 2 for t in pool[i])))
+        if score >= threshold:
+            out.append((score, i))
     return sorted(out, key=lambda si: (-si[0], si[1]))

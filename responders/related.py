@@ -46,8 +46,8 @@ class Match:
 
 
 def request_text(case: Case) -> str:
-    """What a case asks: policy 7.5's description (the subject and the questions) and the questions."""
-    return " ".join([case.description or "", *(str(q) for q in case.questions)])
+    """What a case asks: policy 7.5's description, which is the subject and the questions (intake `describe`)."""
+    return case.description or " ".join(str(q) for q in case.questions)
 
 
 def related_requests(s: Session, case: Case, settings: Settings) -> list[Match]:
@@ -57,15 +57,14 @@ def related_requests(s: Session, case: Case, settings: Settings) -> list[Match]:
     received = case.initial_received_at.astimezone(tz).date()
     # 60 working days are under 90 calendar days, however many holidays fall in them.
     since = case.initial_received_at - timedelta(days=max(config.repeat_lookback_days, 90))
-    rows = s.execute(select(Case.reference, Case.requester_email, Case.initial_received_at, Case.description,
-                            Case.questions)
+    rows = s.execute(select(Case.reference, Case.requester_email, Case.initial_received_at, Case.description)
                      .where(Case.kind == MessageKind.FOI_REQUEST, Case.id != case.id,
                             or_(Case.regime.is_(None), Case.regime != Regime.SAR),
                             Case.initial_received_at >= since, Case.initial_received_at <= case.initial_received_at)
                      .order_by(Case.initial_received_at, Case.id)).all()
     if not rows:
         return []
-    pool = [terms(" ".join([r.description or "", *(str(q) for q in r.questions or [])])) for r in rows]
+    pool = [terms(r.description or "") for r in rows]
     floor = min(config.threshold, config.repeat_threshold)
     me = (case.requester_email or "").lower()
     found = []
