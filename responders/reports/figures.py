@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
-from intake.caselog import Case, CaseEvent
-from intake.vocabulary import EventType
+from intake.caselog import Case
 from responders.reports.facts import ANSWERED, ON_TIME, Category, Facts, Route, Timeliness, case_facts
 from responders.reports.period import Period, months
 
@@ -147,15 +146,12 @@ def cases_in(s: Session, settings: Settings, period: Period) -> list[Case]:
 def build_report(s: Session, settings: Settings, period: Period, today: date) -> Report:
     facts = [case_facts(c, settings, today) for c in cases_in(s, settings, period)]
     requests = [f for f in facts if f.route == Route.REQUEST]
-    tz = ZoneInfo(settings.organisation.timezone)
-    ico = s.scalars(select(CaseEvent).where(
-        CaseEvent.type == EventType.ICO_COMMUNICATION,
-        CaseEvent.at >= datetime.combine(period.start, time.min, tz),
-        CaseEvent.at <= datetime.combine(period.end, time.max, tz)).order_by(CaseEvent.id)).all()
     reviews = _reviews([f for f in facts if f.route == Route.REVIEW])
+    # Policy 31.2: communications from the ICO about these requests (`note --ico`), whenever they came.
+    ico = [f.reference for f in facts for _ in range(f.ico)]
     return Report(
         period=period, today=today, organisation=settings.organisation.name, code=_code(requests), reviews=reviews,
-        policy=_policy(requests, reviews, [e.case.reference for e in ico]), cabinet_office=_cabinet(requests),
+        policy=_policy(requests, reviews, ico), cabinet_office=_cabinet(requests),
         sar=_sar([f for f in facts if f.route == Route.SAR]),
         by_regime=dict(Counter(f.regime or "foi" for f in requests)),
         reuse_received=sum(f.route == Route.REUSE for f in facts), media=sum(f.media for f in requests),

@@ -22,7 +22,7 @@ Internal reviews opened in Q3: of `part` on 3 Aug (reversed 30 Oct: late), of `p
 20 Oct: within 40), of `late` on 16 Sep (upheld 25 Sep: within 20), of `not_held` on 28 Sep (pending, overdue).
 Subject access: in time (1 Jul, answered 20 Jul), extended (2 Jul, extended 10 Jul, answered 1 Sep), late (3 Jul,
 answered 1 Sep), overdue (3 Aug, never answered). One re-use request (21 Jul). Outside Q3: `june` (30 Jun,
-granted) and an ICO letter on 5 Oct about `late`.
+granted). The ICO wrote again about `late` on 5 Oct: about a Q3 request, so counted.
 """
 
 from __future__ import annotations

@@ -81,7 +81,8 @@ def test_the_policy_31_2_figures(q3: tuple[Report, dict[str, Case]]) -> None:
                    cases["eir"].reference: "answered within a lawful extension of the time limit",
                    cases["overdue"].reference: "still open, past its due date"}
     assert p.reviews_received == 4 and p.review_outcomes == {"upheld": 2, "reversed": 1, "pending": 1}
-    assert p.ico_communications == 1 and p.ico_cases == [cases["late"].reference]  # 5 Oct is after Q3
+    # Both letters about `late`, a Q3 request, count: 20 Aug and 5 Oct (before the as-of date).
+    assert p.ico_communications == 2 and p.ico_cases == [cases["late"].reference]
 
 
 def test_the_cabinet_office_categories(q3: tuple[Report, dict[str, Case]]) -> None:
