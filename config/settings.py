@@ -15,6 +15,7 @@ from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.organisation import Organisation, organisation_settings
 from config.reader import ConfigError, Reader, section
+from config.reports import Related, Reports, related_settings, reports_settings
 from config.retention import Retention, retention_settings
 from config.running import Health, Logging, health_settings, logging_settings
 from config.security import Security, security_settings
@@ -35,6 +36,8 @@ __all__ = [
     "OAuth2",
     "Organisation",
     "Queues",
+    "Related",
+    "Reports",
     "Responders",
     "Retention",
     "Schedule",
@@ -178,6 +181,8 @@ class Settings:
     health: Health = field(default_factory=Health)
     security: Security = field(default_factory=Security)
     retention: Retention = field(default_factory=Retention)
+    related: Related = field(default_factory=Related)
+    reports: Reports = field(default_factory=Reports)
     source_path: Path | None = None
 
 
@@ -302,7 +307,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention",
+                   "related", "reports"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -333,7 +339,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
                     classifier=classifier, logging=logging_settings(data, base),
                     health=health_settings(data, base, schedule.poll_seconds),
-                    security=security_settings(data), retention=retention, source_path=source_path)
+                    security=security_settings(data), retention=retention,
+                    related=related_settings(data), reports=reports_settings(data), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:

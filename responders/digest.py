@@ -16,6 +16,7 @@ from intake.caselog.clock import ClockResult, WorkingCalendar
 from intake.caselog.views import case_clock, pause_deliveries, undelivered_pauses
 from intake.vocabulary import LIVE_STATUSES, EventType, MessageStatus, NoticeStatus, plural
 from responders.notify import REQUESTER_NOTICES
+from responders.related import describe_matches
 from responders.routing import queue_name
 
 __all__ = ["DUE_SOON_DAYS", "LAPSING_WITHIN_DAYS", "delivery_problems", "digest_context", "related_requests"]
@@ -87,19 +88,10 @@ def delivery_problems(s: Session, settings: Settings, today: date, since: dateti
 
 
 def related_requests(s: Session, settings: Settings, since: datetime) -> list[dict[str, Any]]:
-    """Cases flagged since `since` as possibly related to others from the same requester (rules.md section 4)."""
-    return [{**_row(e.case, case_clock(e.case, settings)), "note": _related_note(e.data)}
+    """Cases flagged since `since` as possibly related to earlier ones (rules.md section 4), each match's line."""
+    return [{**_row(e.case, case_clock(e.case, settings)), "note": "; ".join(describe_matches(e.data))}
             for e in s.scalars(select(CaseEvent).where(CaseEvent.type == EventType.POSSIBLY_RELATED,
                                                        CaseEvent.at >= since).order_by(CaseEvent.id))]
-
-
-def _related_note(data: dict[str, Any]) -> str:
-    listed = data.get("related_to", [])
-    more = int(data.get("count", len(listed))) - len(listed)
-    note = "possibly related to " + ", ".join(listed) + (f" and {more} more" if more > 0 else "")
-    if data.get("flood"):
-        note += f"; one of {data['flood']} requests from this sender within 24 hours: look at them together"
-    return note
 
 
 def _needs_person(s: Session) -> list[dict[str, Any]]:

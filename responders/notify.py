@@ -28,6 +28,7 @@ INTERNAL_SUBJECTS: dict[str, str] = {
     NoticePurpose.REMINDER: "Reminder: {reference} due {due}",
     NoticePurpose.OVERDUE: "OVERDUE: {reference} was due {due}",
     NoticePurpose.DIGEST: "FOI daily digest {today}",
+    NoticePurpose.MONTHLY_REPORT: "FOI monthly report: {month}",  # composed by responders.reports.monthly
 }
 REQUESTER_NOTICES = frozenset(NoticePurpose) - frozenset(INTERNAL_SUBJECTS)
 # The event each pausing notice announces: that event takes effect on the clock only once the notice is sent.

@@ -7,9 +7,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from datetime import time as dtime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,6 +34,8 @@ from intake.mailbox import (
 from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
+from responders.related import event_data as related_event_data
+from responders.related import flood_data, related_requests
 from responders.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,6 @@ def describe(subject: str, questions: list[str]) -> str | None:
 
 
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
-# Requests from one person within 60 consecutive working days may be aggregated (Fees Regs reg 5; policy 13.1).
-RELATED_WITHIN_WORKING_DAYS = 60
-RELATED_LISTED = 10  # references named on a possibly_related event; `count` says how many there are
 
 
 @dataclass
@@ -314,31 +312,17 @@ class Intake:
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:
-        """Flag a request as possibly related to the same person's recent ones (rules.md section 4): an event
-        for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer acknowledgements."""
-        if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
+        """Flag a request similar to others within 60 working days, or to its requester's earlier ones (rules.md
+        section 4): an event for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer
+        acknowledgements."""
+        if case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
             return
-        received = case.initial_received_at.astimezone(self.tz).date()
-        query = select(Case.reference, Case.initial_received_at).where(
-            Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
-            Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
-        earlier: list[tuple[str, datetime]] = [(ref, at) for ref, at in s.execute(query.order_by(Case.id))]
-        related = [ref for ref, at in earlier if self.calendar.working_days_between(
-            at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
-        if related:
-            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), self._related_data(case, related, earlier))
-            log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
-                     len(related))
-
-    def _related_data(self, case: Case, related: list[str], earlier: list[tuple[str, datetime]]) -> dict[str, Any]:
-        """The latest related references (a flood would list hundreds), how many there are, and whether this one
-        makes more requests from the sender in 24 hours than the notice limit: a flood, each one acknowledged,
-        for a person to look at together (aggregation, s.14)."""
-        data: dict[str, Any] = {"related_to": related[-RELATED_LISTED:], "count": len(related)}
-        today = 1 + sum(at >= case.initial_received_at - timedelta(days=1) for _, at in earlier)
-        if today > self.settings.responders.notices_per_sender_per_day:
-            data["flood"] = today
-        return data
+        data = related_event_data(related_requests(s, case, self.settings))
+        data.update(flood_data(s, case, self.settings.responders.notices_per_sender_per_day))
+        if data["related_to"] or "flood" in data:
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), data)
+            log.info("%s possibly related to %d earlier request(s)%s", case.reference, len(data["related_to"]),
+                     f", one of {data['flood']} from its sender in 24 hours" if "flood" in data else "")
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

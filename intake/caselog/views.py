@@ -133,6 +133,9 @@ def case_json(case: Case, settings: Settings, today: date | None = None,
         "valid": case.valid,
         "missing": list(case.missing),
         "clock_note": "; ".join(undelivered_pauses(case)) or None,
+        # Fees Regs reg 5, s.14(2): "similar to FOI-2026-00031, 83% (…)", for a person to weigh.
+        "related": "; ".join(str(line) for e in case.events if e.type == EventType.POSSIBLY_RELATED
+                             for line in e.data.get("lines", e.data.get("related_to", []))) or None,
     }
     if full:
         data.update({

@@ -32,6 +32,11 @@ def daily(tools: DeskTools, s: Session, now: datetime) -> dict[str, int]:
             counts["reminders"] += _remind(tools, s, case, clock, now)
     q = tools.notifier.queue_digest(s, digest_context(s, tools.settings, today), now=now)
     counts["digest"] = int(q.notice_id is not None)
+    if tools.settings.reports.monthly_email:
+        from responders.reports.monthly import queue_monthly_report  # matplotlib loads only when it is on
+
+        counts["monthly_report"] = int(queue_monthly_report(s, tools.settings, tools.notifier.renderer, now)
+                                       is not None)
     return counts
 
 
