@@ -16,7 +16,7 @@ from config.reader import ConfigError
 __all__ = ["OVERRIDABLE", "expand"]
 
 # Sections a mailbox may override under its own table; the rest (classifier, logging) serve every mailbox.
-OVERRIDABLE = ("organisation", "smtp", "database", "schedule", "clock", "responders", "queues", "fees", "oauth2")
+OVERRIDABLE = ("organisation", "smtp", "database", "schedule", "clock", "responders", "queues", "fees", "oauth2", "web")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 

@@ -15,6 +15,7 @@ from config.database import DATABASE_ENV_VAR, Database, database_settings
 from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.reader import ConfigError, Reader, email, section
+from config.web import Web, web_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Schedule",
     "Settings",
     "Smtp",
+    "Web",
     "load",
     "load_all",
     "parse",
@@ -173,6 +175,7 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    web: Web = field(default_factory=Web)
     source_path: Path | None = None
 
 
@@ -322,7 +325,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "web"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -350,7 +353,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, web=web_settings(data, base, secrets), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:

@@ -18,6 +18,7 @@ __all__ = [
     "WRITTEN_ONLY_REGIMES",
     "CaseStatus",
     "ClarificationRestart",
+    "DeskRole",
     "EventType",
     "MessageKind",
     "MessageStatus",
@@ -182,6 +183,14 @@ class Outcome(StrEnum):
     def refuses(self) -> bool:
         """A refusal in whole or part names the exemptions it relies on (s.17(1))."""
         return self in (Outcome.PART, Outcome.REFUSED)
+
+
+class DeskRole(StrEnum):
+    """What a person may do at the web desk (roles from the configuration or the identity provider)."""
+
+    DSP = "dsp"  # the DSP team: every case, every action
+    COMMS = "comms"  # Communications: media cases only, to read and sign off (policy 18.2)
+    VIEWER = "viewer"  # read-only
 
 
 class ReviewOutcome(StrEnum):

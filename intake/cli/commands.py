@@ -28,6 +28,7 @@ from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
+from intake.cli import web as web_cli
 from intake.errors import FoiIntakeError
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     corrections_cli.add_corpus_parser(sub)
     return p
 
@@ -133,7 +135,7 @@ def _failed(exc: Exception) -> int:
 
 
 # Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status", "corpus"})
+READ_ONLY = frozenset({"cases", "report", "status", "corpus", "web"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -241,7 +243,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "cases": cmd_cases, "case": desk_cli.run_case,
             "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
-            "corpus": corrections_cli.run_corpus}
+            "corpus": corrections_cli.run_corpus, "serve": web_cli.run_serve, "web": web_cli.run_web}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"
