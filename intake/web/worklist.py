@@ -30,6 +30,8 @@ SYSTEM_ACTOR = "foi-intake"  # what the bot writes as the actor of its own event
 DELIVERY_DAYS = 7  # bounced and suppressed notices of the last week are listed
 SORTS = ("due", "reference", "received", "state", "officer")
 FILTERS = ("queue", "regime", "state", "officer")
+# A case opened by hand has no message: its queue is the one a handled message of it would be filed in.
+_HAND_MADE = Message(status=MessageStatus.PROCESSED)
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,11 @@ def _row(s: Session, settings: Settings, case: Case, today: date) -> Row:
         section = "overdue"
     elif clock.state == "stopped":
         section = "stopped"
-        note = f"waits for {clock.state_reason}" + (f"; lapses on {clock.lapses_on:%d %b %Y}" if clock.lapses_on
-                                                     else "")
+        note = clock.state_reason + (f"; lapses on {clock.lapses_on:%d %b %Y}" if clock.lapses_on else "")
     elif clock.working_days_remaining is not None and clock.working_days_remaining <= DUE_SOON_DAYS:
         section, note = "due_soon", f"{plural(clock.working_days_remaining, 'working day')} left"
     return Row(case.reference, case.requester_name, case.kind, case.regime, case.status, clock.state, clock.due,
-               clock.received, queue_name(case, first) if first else "new", officer_of(case), note, section,
+               clock.received, queue_name(case, first or _HAND_MADE), officer_of(case), note, section,
                "media" in case.flags)
 
 
