@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,21 +89,33 @@ def desk_of(request: Request) -> WebDesk:
 
 
 def person_of(request: Request) -> Person:
-    """The signed-in person, or NotSignedIn."""
+    """The signed-in person, or NotSignedIn: after `session_minutes` from signing in however busy they were, and
+    at once when their local account is removed (a changed role applies at once too)."""
     data = request.session.get("person")
     if not isinstance(data, dict):
         raise NotSignedIn("sign in first")
+    desk = desk_of(request)
     try:
-        return Person(str(data["name"]), DeskRole(data["role"]), str(data.get("via", "local")))
-    except (KeyError, ValueError):
+        person = Person(str(data["name"]), DeskRole(data["role"]), str(data.get("via", "local")))
+        expired = time.time() - float(data["at"]) > desk.settings.web.session_minutes * 60
+    except (KeyError, ValueError, TypeError):
+        expired = True
+    if not expired and person.via == "local":
+        account = desk.accounts.users().get(person.name)
+        role = str(account.get("role")) if isinstance(account, dict) else ""
+        expired = role not in tuple(DeskRole)
+        person = person if expired else Person(person.name, DeskRole(role), "local")
+    if expired:
         request.session.clear()
-        raise NotSignedIn("sign in again") from None
+        raise NotSignedIn("sign in again")
+    return person
 
 
 def sign_in(request: Request, person: Person) -> None:
     """A fresh session for the person: nothing from before signing in is kept (a new CSRF token too)."""
     request.session.clear()
-    request.session["person"] = {"name": person.name, "role": str(person.role), "via": person.via}
+    request.session["person"] = {"name": person.name, "role": str(person.role), "via": person.via,
+                                 "at": int(time.time())}
     csrf_token(request)
 
 

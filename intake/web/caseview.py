@@ -14,7 +14,7 @@ from config.settings import Settings
 from intake.caselog import Case, Message
 from intake.caselog.views import case_clock, undelivered_pauses
 from intake.mailbox import ParseError, parse
-from intake.vocabulary import EventType
+from intake.vocabulary import DeskRole, EventType
 from intake.web.accounts import Person
 from intake.web.forms import FORMS, ActionForm, Field
 from intake.web.permissions import offered
@@ -65,8 +65,18 @@ def describe_data(data: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _record(case: Case) -> list[tuple[str, Any]]:
+# Communications see what the media alert shows, no more: not the requester's addresses, not what anyone wrote.
+_LEAST_DATA = "(not shown to Communications: least data, as in the media alert)"
+_CONTACT_FIELDS = ("Email", "Address for correspondence", "Postal address")
+
+
+def _record(case: Case, least: bool) -> list[tuple[str, Any]]:
     """Policy 7.5's record of a request, field by field."""
+    record = _fields(case)
+    return [(label, _LEAST_DATA if least and label in _CONTACT_FIELDS else value) for label, value in record]
+
+
+def _fields(case: Case) -> list[tuple[str, Any]]:
     return [
         ("Reference", case.reference + (f" (was {case.former_reference})" if case.former_reference else "")),
         ("Status", case.status), ("Kind", case.kind), ("Regime", case.regime or "—"),
@@ -101,10 +111,13 @@ def _forms(person: Person, case: Case) -> list[tuple[ActionForm, tuple[Field, ..
 def case_view(s: Session, settings: Settings, case: Case, person: Person, today: date) -> dict[str, Any]:
     clock = case_clock(case, settings, today)
     rules = [r for r in case.reasons if "hit" in r]
+    least = person.role == DeskRole.COMMS
+    timeline = [Entry(e.at, e.what, e.title, e.what, _LEAST_DATA) if least else e for e in _timeline(s, case)]
     return {
-        "case": case, "record": _record(case), "questions": list(case.questions), "clock": clock,
-        "clock_note": undelivered_pauses(case), "reasons": [r for r in case.reasons if "hit" not in r],
-        "rules": rules, "hits": sum(bool(r["hit"]) for r in rules), "timeline": _timeline(s, case),
-        "events": [(e.at, e.type, e.actor, describe_data(e.data)) for e in case.events],
+        "case": case, "record": _record(case, least), "questions": list(case.questions), "clock": clock,
+        "clock_note": undelivered_pauses(case), "reasons": [] if least else [r for r in case.reasons if "hit" not in r],
+        "rules": [] if least else rules, "hits": sum(bool(r["hit"]) for r in rules), "timeline": timeline,
+        "events": [(e.at, e.type, e.actor, "" if least else describe_data(e.data)) for e in case.events],
+        "least_data": _LEAST_DATA if least else "",
         "forms": _forms(person, case), "signoff": signoff_state(case), "route": route_of(case),
     }

@@ -3,14 +3,22 @@ actor, and what the responses say to browsers and proxies."""
 
 from __future__ import annotations
 
+import time
 from html import unescape
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
 from intake.caselog import Case, CaseEvent, find_case
-from intake.vocabulary import EventType
+from intake.cli.commands import main
+from intake.vocabulary import DeskRole, EventType
+from intake.web import create_app
+from intake.web.accounts import Accounts
 from intake.web.app import desk_routes
-from tests.unit.web.conftest import Desk, csrf_of, sign_in
+from tests.conftest import write_maildir_config
+from tests.unit.web.conftest import Desk, csrf_of, sign_in, web_settings
 
 
 def _events(desk: Desk, reference: str) -> list[CaseEvent]:
@@ -155,14 +163,13 @@ def test_responses_tell_browsers_and_proxies_to_keep_nothing(desk: Desk) -> None
     assert client.get("/static/desk.css").headers.get("cache-control") != "no-store"
 
 
-def test_the_session_cookie_is_httponly_samesite_and_secure_when_configured(desk: Desk, tmp_path: object) -> None:
+def test_the_session_cookie_is_httponly_samesite_and_secure_when_configured(desk: Desk) -> None:
     plain = desk.client().get("/login").headers["set-cookie"].lower()
     assert "httponly" in plain and "samesite=lax" in plain and "secure" not in plain
-    from intake.web import create_app  # a second desk over the same case log, with the default: Secure
-    from tests.unit.web.conftest import web_settings
-    secure = web_settings(desk.settings.web.accounts.parent, secure_cookies=True)  # type: ignore[union-attr]
-    cookie = desk.client().__class__(create_app(secure, desk.app)).get("/login").headers["set-cookie"].lower()
-    assert "secure" in cookie and "httponly" in cookie
+    assert desk.settings.web.accounts is not None
+    secure = web_settings(desk.settings.web.accounts.parent, secure_cookies=True)  # the default
+    cookie = TestClient(create_app(secure, desk.app)).get("/login").headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
 
 
 def test_a_case_renumbered_by_a_correction_is_found_by_its_old_number(desk: Desk) -> None:
@@ -178,3 +185,36 @@ def test_a_case_renumbered_by_a_correction_is_found_by_its_old_number(desk: Desk
         case = s.scalar(select(Case).where(Case.former_reference == reference))
         assert case is not None
         assert [e.actor for e in case.events if e.type == EventType.RECLASSIFIED] == ["alice"]
+
+
+def test_communications_see_no_more_than_the_media_alert_shows(desk: Desk) -> None:
+    media = desk.add_case(flags=("media",))
+    comms, dsp = desk.client(), desk.client()
+    sign_in(comms, "carol")
+    sign_in(dsp, "alice")
+    assert "jo@example.org" in dsp.get(f"/cases/{media}").text
+    page = comms.get(f"/cases/{media}").text
+    assert "jo@example.org" not in page and "not shown to Communications" in page
+    assert "How long?" in page and "Jo Bloggs" in page  # what is asked, and by whom: as the alert says
+
+
+def test_a_sign_in_ends_when_its_account_goes_or_its_time_is_up(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = desk.client()
+    sign_in(client, "victor")
+    assert client.get("/").status_code == 200
+    assert desk.settings.web.accounts is not None
+    Accounts(desk.settings.web.accounts).add("victor", DeskRole.DSP, "victor-password-1")
+    assert "victor (dsp)" in client.get("/").text  # a changed role applies at once
+    Accounts(desk.settings.web.accounts).remove("victor")
+    assert client.get("/").status_code == 303
+    sign_in(client, "alice")
+    later = time.time() + desk.settings.web.session_minutes * 60 + 1
+    monkeypatch.setattr("intake.web.base.time.time", lambda: later)
+    assert client.get("/").status_code == 303  # however busy: the sign-in lasts session_minutes
+
+
+def test_serve_refuses_to_start_without_a_session_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_maildir_config(tmp_path)
+    assert main(["--config", str(config), "init"]) == 0
+    assert main(["--config", str(config), "serve"]) == 1
+    assert capsys.readouterr().err.startswith("foi-intake: web.secret_file or web.secret_env: foi-intake serve signs")
