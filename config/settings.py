@@ -19,6 +19,7 @@ from config.reports import Related, Reports, related_settings, reports_settings
 from config.retention import Retention, retention_settings
 from config.running import Health, Logging, health_settings, logging_settings
 from config.security import Security, security_settings
+from config.web import Web, web_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Security",
     "Settings",
     "Smtp",
+    "Web",
     "load",
     "load_all",
     "parse",
@@ -183,6 +185,7 @@ class Settings:
     retention: Retention = field(default_factory=Retention)
     related: Related = field(default_factory=Related)
     reports: Reports = field(default_factory=Reports)
+    web: Web = field(default_factory=Web)
     source_path: Path | None = None
 
 
@@ -308,7 +311,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
                    "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention",
-                   "related", "reports"}
+                   "related", "reports", "web"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -340,7 +343,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
                     classifier=classifier, logging=logging_settings(data, base),
                     health=health_settings(data, base, schedule.poll_seconds),
                     security=security_settings(data), retention=retention,
-                    related=related_settings(data), reports=reports_settings(data), source_path=source_path)
+                    related=related_settings(data), reports=reports_settings(data),
+                    web=web_settings(data, base, secrets), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:

@@ -18,6 +18,7 @@ __all__ = [
     "WRITTEN_ONLY_REGIMES",
     "CaseStatus",
     "ClarificationRestart",
+    "DeskRole",
     "EventType",
     "MessageKind",
     "MessageStatus",
@@ -196,6 +197,14 @@ class RefusalGround(StrEnum):
     COST_LIMIT = "12"  # FOIA s.12; Fees Regulations 2004 reg 3-5; policy 12.5-13.3
     VEXATIOUS = "14(1)"  # FOIA s.14(1); policy 15.1-15.6
     REPEATED = "14(2)"  # FOIA s.14(2); policy 15.7-15.8
+
+
+class DeskRole(StrEnum):
+    """What a person may do at the web desk (roles from the configuration or the identity provider)."""
+
+    DSP = "dsp"  # the DSP team: every case, every action
+    COMMS = "comms"  # Communications: media cases only, to read and sign off (policy 18.2)
+    VIEWER = "viewer"  # read-only
 
 
 class ReviewOutcome(StrEnum):

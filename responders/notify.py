@@ -54,6 +54,7 @@ def organisation_context(settings: Settings) -> dict[str, Any]:
         "how_to_pay": rs.how_to_pay or f"Please reply to {org.foi_address} and we will tell you how to pay.",
         "sar_contact": rs.sar_contact or org.dsp_address, "sar_identification": rs.sar_identification,
         "website": rs.website, "publication_scheme_url": rs.publication_scheme_url,
+        "desk_url": settings.web.base_url,  # the web desk, for links in the team's own mail ("" for none)
     }
 
 

@@ -33,6 +33,7 @@ from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
 from intake.cli import reports as reports_cli
+from intake.cli import web as web_cli
 from intake.errors import FoiIntakeError, fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
     reports_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     corrections_cli.add_corpus_parser(sub)
     return p
 
@@ -153,7 +155,7 @@ def _failed(exc: Exception) -> int:
 
 # Commands that never log in to the mailbox or SMTP: they run without the passwords (`init` too, so an upgrade
 # needs no credential, which under systemd only the service itself is given; import only writes the case log).
-NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus", "export", "import"})
+NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus", "export", "import", "web"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -262,7 +264,7 @@ COMMANDS = {"init": cmd_init, "poll": cmd_poll, "cases": cmd_cases, "case": desk
             "daily": desk_cli.run_daily, "report": reports_cli.run_report, "export": reports_cli.run_export,
             "import": reports_cli.run_import, "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
-            "corpus": corrections_cli.run_corpus}
+            "corpus": corrections_cli.run_corpus, "serve": web_cli.run_serve, "web": web_cli.run_web}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"
