@@ -27,7 +27,15 @@ scripts/bootstrap.sh
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache
 .venv/bin/mypy
-# The whole suite on the embedded default's SQLite, then every test that reaches a case log again on a
-# real PostgreSQL server the tests start.
-.venv/bin/python -m pytest -q "$@"
-exec .venv/bin/python -m pytest -q --database postgresql "$@"
+# The whole suite on the embedded default's SQLite and, side by side on the second core, every test that reaches
+# a case log again on a real PostgreSQL server the tests start. Each run's report is printed whole.
+LOGS=$(mktemp -d)
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@" >"$LOGS/sqlite" 2>&1 & SQLITE=$!
+.venv/bin/python -m pytest -q -p no:cacheprovider --database postgresql "$@" >"$LOGS/postgresql" 2>&1 & PG=$!
+STATUS=0
+wait $SQLITE || STATUS=1
+wait $PG || STATUS=1
+echo "== pytest, case log on SQLite"; cat "$LOGS/sqlite"
+echo "== pytest, case log on PostgreSQL"; cat "$LOGS/postgresql"
+rm -rf "$LOGS"
+exit $STATUS

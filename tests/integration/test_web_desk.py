@@ -2,7 +2,8 @@
 chromedriver (nothing is downloaded), against `foi-intake serve` started here, a real case log (SQLite, or the
 PostgreSQL server with --database postgresql) filled by a real poll of the demo mail, and a real SMTP server.
 
-Screenshots of the work list and a case page are saved to docs/screenshots/ for the README."""
+Screenshots of the work list and a case page are saved for the README: into docs/screenshots/ when
+FOI_SCREENSHOTS=1 (so a test run leaves the tree as it was), else beside the test's files."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,7 +40,7 @@ from intake.web.accounts import Accounts
 from tests.conftest import ORGANISATION
 from tests.servers import SmtpServer, free_port, wait_for_port
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 PASSWORDS = {"alice": "alice-password-1", "carol": "carol-password-1", "victor": "victor-password-1"}
 
@@ -199,10 +201,11 @@ def _act(driver: WebDriver, action: str, fields: dict[str, str] | None = None) -
 
 def _screenshot(driver: WebDriver, name: str) -> None:
     """The whole page, for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    folder = README_SCREENSHOTS if os.environ.get("FOI_SCREENSHOTS") == "1" else Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1400, min(int(height) + 140, 4000))
-    driver.save_screenshot(str(SCREENSHOTS / name))
+    driver.save_screenshot(str(folder / name))
     driver.set_window_size(1400, 1100)
 
 
