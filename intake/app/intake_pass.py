@@ -28,7 +28,7 @@ from intake.mailbox import (
     parse,
     with_reconnect,
 )
-from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus, Regime
+from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, Handling, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
 from responders.render import Renderer
@@ -198,6 +198,9 @@ class Intake:
         msg.subject = parsed.subject
         triage = self.classifier.classify(parsed)
         msg.triage = triage.to_json()
+        if triage.handling == Handling.PERSON:  # the decision policy (classifier/policy.py): nothing is sent
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
+            return
         if triage.silent:
             msg.status = MessageStatus.IGNORED
             report.ignored += 1
@@ -294,6 +297,8 @@ class Intake:
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
         self._flag_related(s, case)
         report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        if triage.handling == Handling.ACKNOWLEDGE:  # acknowledged, never clarified: a person checks it
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:
