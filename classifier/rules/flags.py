@@ -39,7 +39,9 @@ def negated_before(lexicon: Lexicon, text: str, start: int) -> bool:
 class SubjectAccess(Rule):
     name = "subject_access"
     description = "Asks for the requester's own personal data: data protection, not FOI (policy 2.6, 24.2)."
-    applies_to = _REQUEST_LIKE
+    # A chaser, a clarification or a complaint about one's own data is the data protection team's too.
+    applies_to = frozenset({K.FOI_REQUEST, K.REUSE_REQUEST, K.INTERNAL_REVIEW, K.CLARIFICATION_REPLY,
+                            K.GENERAL_ENQUIRY})
     decides = ("subject_access",)
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
@@ -51,6 +53,8 @@ class SubjectAccess(Rule):
                 continue
             if negated_before(self.lexicon, text, m.start()) and not self._not_given(text, m.start()):
                 continue  # "I'm not asking about me specifically", "I don't need any information about me"
+            if self._as_a_topic(text, m.start(), m.end()):
+                continue  # "how many subject access requests did you receive?": statistics, not the writer's data
             plain = self.lexicon.compiled("subject_access_plain").search(m.group(0))
             return self.hit("own personal data", m.group(0), certainty=C.SURE if plain else C.LIKELY)
         hint = next((h for h in self.lexicon.regex("subject_access_hints.txt").finditer(text)
@@ -59,6 +63,14 @@ class SubjectAccess(Rule):
         if hint:
             return self.miss(f"only a hint of the writer's own data: {hint.group(0)}", certainty=C.WEAK)
         return self.miss("no request for the writer's own data")
+
+    def _as_a_topic(self, text: str, start: int, end: int) -> bool:
+        """Subject access requests counted or discussed ("the number of SARs", "subject access requests received")."""
+        lex = self.lexicon
+        if not lex.compiled("names_the_right").match(text[start:end]):
+            return False  # "how many times my records were opened" is still about the writer's own data
+        return bool(lex.compiled("counted_before").search(text[max(0, start - 60):start])
+                    or lex.compiled("plural_after").match(text[end:end + 40]))
 
     def _not_given(self, text: str, start: int) -> bool:
         """"You have not provided my own correspondence": a complaint that it was withheld, still a request for it."""

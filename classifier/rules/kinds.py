@@ -89,13 +89,17 @@ class PhraseRule(Rule):
     phrases: str
     label: str
     plain: str | None = None  # a patterns.toml table: a phrase that says it outright is sure, not only likely
+    partial: str | None = None  # a patterns.toml table: a phrase that only hints at it is weak
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         hit = first_match(self.lexicon.regex(self.phrases), f"{msg.subject}\n{letter.text}")
         if not hit:
             return self.miss(f"no phrase of {self.phrases}")
-        plain = self.plain is not None and self.lexicon.compiled(self.plain).search(hit)
-        return self.hit(self.label, hit, certainty=C.SURE if plain else C.LIKELY)
+        text = f"{msg.subject}\n{letter.text}"
+        if self.plain is not None and self.lexicon.compiled(self.plain).search(text):
+            return self.hit(self.label, hit, certainty=C.SURE)
+        partial = self.partial is not None and self.lexicon.compiled(self.partial).fullmatch(hit)
+        return self.hit(self.label, hit, certainty=C.WEAK if partial else C.LIKELY)
 
 
 class InternalReview(PhraseRule):
@@ -104,6 +108,8 @@ class InternalReview(PhraseRule):
     decides = ("kind",)
     phrases, label = "internal_review_phrases.txt", "internal review"
     plain = "internal_review_plain"
+    # "You haven't answered question 3" alone may be a chaser or a clarification as much as a review: a person decides.
+    partial = "internal_review_partial"
 
 
 class ReuseRequest(PhraseRule):
@@ -149,6 +155,9 @@ class ClarificationReply(Rule):
         case = on_a_case(msg, triage, ctx)
         if strong:
             return self.hit("clarification given", strong, certainty=C.SURE)
+        titled = self.lexicon.compiled("clarification_subject").search(msg.subject)
+        if titled:
+            return self.hit("the subject says it clarifies", f"Subject: {msg.subject}")
         if case and (is_reply(msg, self.lexicon) or hit):
             return self.hit("reply on a case", case + (f"; {hit}" if hit else " in a reply"), certainty=C.SURE)
         if hit and is_reply(msg, self.lexicon):
@@ -176,7 +185,15 @@ class GeneralEnquiry(Rule):
         # A short routine question ("can you tell me which chemists are open?") is still routine.
         if routine and not triage.questions and (not asks or len(letter.text.split()) < 60):
             return self.hit("routine business", routine)
+        action = self.lexicon.regex("action_asks.txt").search(letter.text)
+        if action and not triage.questions and not self._asks_besides(letter.text, action.start(), action.end()):
+            return self.hit("asks for an action, not for information", action.group(0))
         return self.miss("asks for recorded information", certainty=self._request_certainty(msg, letter, triage, ctx))
+
+    def _asks_besides(self, text: str, start: int, end: int) -> bool:
+        """Whether the letter asks for information anywhere but in the span of its request for an action."""
+        rest = f"{text[:start]} {text[end:]}"
+        return bool(self.lexicon.pattern("request_phrases.txt").search(rest) or "?" in rest)
 
     def _request_certainty(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Certainty:
         """How plainly a message no rule re-kinded is a new request: a reply on a case, or words that go back to an

@@ -19,7 +19,7 @@ C = Certainty
 # How sure a name is by where it was found: the From header and "my name is" are the writer's own words about
 # themselves; a sign-off usually is; the statistical model's PERSON is a guess.
 _NAME_CERTAINTY = {"from_display": C.SURE, "body": C.SURE, "sign_off": C.LIKELY, "on_behalf_of": C.LIKELY,
-                   "entity": C.WEAK}
+                   "signature": C.LIKELY, "entity": C.WEAK}
 
 
 class RequesterName(Rule):
@@ -41,7 +41,9 @@ class RequesterName(Rule):
         person_first = bool(set(letter.from_name.lower().split()) & org_words) and self.names.is_full_name(signed or "")
         return [("on_behalf_of", behalf.group(1) if behalf else ""),
                 *((signature, display) if person_first else (display, signature)),
-                ("body", stated.group(1).strip() if stated else "")]
+                ("body", stated.group(1).strip() if stated else ""),
+                # A name on its own line at the foot of the letter, with no sign-off word above it (layout.py).
+                ("signature", letter.layout.signed_name or "")]
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         names = self.names
