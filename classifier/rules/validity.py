@@ -32,7 +32,8 @@ class RequesterName(Rule):
         self.names = Names(lexicon)
 
     def _candidates(self, msg: ParsedMessage, letter: Letter, signed: str | None) -> list[tuple[str, str]]:
-        stated = self.lexicon.compiled("my_name_is").search(letter.text)
+        stated = (self.lexicon.compiled("my_name_is").search(letter.text)
+                  or self.lexicon.compiled("self_introduction").search(letter.text))
         behalf = self.lexicon.compiled("on_behalf_of").search(f"{msg.subject}\n{letter.text}")
         display = ("from_display", letter.from_name)
         signature = ("sign_off", signed or "")
