@@ -77,7 +77,9 @@ def build_classifier(settings: Settings) -> Classifier:
     return Classifier(own_addresses=(org.foi_address,), lexicon_dir=cl.lexicon_dir,
                       model=cl.model, staff_domains=org.staff_domains,
                       reference_formats=(org.reference_format, org.sar_reference_format),
-                      chain=cl.chain, policy=cl.policy, opinion=cl.second_opinion)
+                      chain=cl.chain, policy=cl.policy, opinion=cl.second_opinion,
+                      organisation_addresses=(org.foi_address, org.dsp_address, org.comms_address),
+                      trusted_reply_to_domains=settings.security.trusted_reply_to_domains)
 
 
 class Classifier:
@@ -90,7 +92,8 @@ class Classifier:
     def __init__(self, own_addresses: tuple[str, ...] = (), lexicon_dir: Path | None = None,
                  model: str | None = None, staff_domains: tuple[str, ...] = (),
                  reference_formats: tuple[str, ...] = ("FOI-{year}-{seq:05d}", "SAR-{year}-{seq:05d}"),
-                 chain: Path | None = None, policy: DecisionPolicy | None = None,
+                 chain: Path | None = None, organisation_addresses: tuple[str, ...] = (),
+                 trusted_reply_to_domains: tuple[str, ...] = (), policy: DecisionPolicy | None = None,
                  opinion: SecondOpinion | bool | None = True, calibration: Calibration | None = None) -> None:
         self.policy = policy or DecisionPolicy()
         self.opinion = SecondOpinion.load() if opinion is True else opinion or None
@@ -105,6 +108,8 @@ class Classifier:
         own = tuple(a.lower() for a in own_addresses)
         domains = staff_domains or tuple(sorted({a.rsplit("@", 1)[-1] for a in own}))
         self.context = Context(own_addresses=own, staff_domains=domains,
+                               organisation_addresses=(*own, *(a.lower() for a in organisation_addresses)),
+                               trusted_reply_to_domains=trusted_reply_to_domains,
                                reference=reference_pattern(*reference_formats), entities=self._find_entities)
 
     @property

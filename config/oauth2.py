@@ -39,7 +39,7 @@ _KEYS = {"provider", "scope", "client_id", "tenant_id", "authority", "token_url"
 
 
 def _read_file(r: Reader, name: str, base: Path, read: bool) -> tuple[Path, str]:
-    path = r.path(name, base, required=True)
+    path = r.path(name, base, required=True, expand=read)
     assert path is not None
     if not read:
         return path, ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +56,7 @@ class Reader:
             raise ConfigError(self._key(name), f"expected one of {', '.join(choices)}, got {value!r}")
         return value
 
-    def integer(self, name: str, default: int | None = None, minimum: int = 0) -> int:
+    def integer(self, name: str, default: int | None = None, minimum: int = 0, maximum: int | None = None) -> int:
         value = self.table.get(name, default)
         if value is None:
             raise ConfigError(self._key(name), "missing")
@@ -62,15 +64,25 @@ class Reader:
             raise ConfigError(self._key(name), f"expected an integer, got {value!r}")
         if value < minimum:
             raise ConfigError(self._key(name), f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ConfigError(self._key(name), f"must be at most {maximum}, got {value}")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.table.get(name, default)
+        if not isinstance(value, bool):
+            raise ConfigError(self._key(name), f"expected true or false, got {value!r}")
         return value
 
     def number(self, name: str, default: float) -> float:
         value = self.table.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             raise ConfigError(self._key(name), f"expected a non-negative number, got {value!r}")
         return float(value)
 
-    def path(self, name: str, base: Path, required: bool = False) -> Path | None:
+    def path(self, name: str, base: Path, required: bool = False, expand: bool = False) -> Path | None:
+        """A path, relative to `base` unless absolute; with `expand`, $VARIABLES are replaced first, so a secret
+        file may live in "$CREDENTIALS_DIRECTORY/imap-password" (systemd's LoadCredential=)."""
         value = self.table.get(name)
         if value is None:
             if required:
@@ -78,6 +90,8 @@ class Reader:
             return None
         if not isinstance(value, str) or not value:
             raise ConfigError(self._key(name), f"expected a path string, got {value!r}")
+        if expand:
+            value = _expand(self._key(name), value)
         p = Path(value).expanduser()
         return p if p.is_absolute() else (base / p)
 
@@ -101,15 +115,25 @@ class Reader:
                 raise ConfigError(self._key(env_key), f"environment variable {env_name} is not set")
             return os.environ[env_name]
         if file_name is not None:
-            p = self.path(file_key, base, required=True)
-            assert p is not None
-            if not read:
+            if not read:  # a command that never logs in runs where the secret is not (no $CREDENTIALS_DIRECTORY)
+                self.path(file_key, base, required=True)
                 return ""
+            p = self.path(file_key, base, required=True, expand=True)
+            assert p is not None
             try:
                 return p.read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise ConfigError(self._key(file_key), f"cannot read {p}: {exc.strerror}") from exc
         return ""
+
+
+def _expand(key: str, value: str) -> str:
+    expanded = os.path.expandvars(value)
+    unset = re.search(r"\$\{?(\w+)", expanded)  # expandvars leaves a variable that is not set as it was
+    if unset:
+        hint = " (systemd sets it for a unit with LoadCredential=)" if unset[1] == "CREDENTIALS_DIRECTORY" else ""
+        raise ConfigError(key, f"environment variable {unset[1]} is not set{hint}")
+    return expanded
 
 
 def email(reader: Reader, name: str) -> str:

@@ -9,14 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from config.classifier import ClassifierSettings, DecisionPolicy, classifier_settings
+from config.database import DATABASE_ENV_VAR, Database, database_settings
+from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
-from config.reader import ConfigError, Reader, email, section
+from config.organisation import Organisation, organisation_settings
+from config.reader import ConfigError, Reader, section
+from config.reports import Related, Reports, related_settings, reports_settings
+from config.retention import Retention, retention_settings
+from config.running import Health, Logging, health_settings, logging_settings
+from config.security import Security, security_settings
+from config.web import Web, web_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -29,40 +33,35 @@ __all__ = [
     "Database",
     "DecisionPolicy",
     "Fees",
+    "Health",
+    "Logging",
     "Mailbox",
     "OAuth2",
     "Organisation",
     "Queues",
+    "Related",
+    "Reports",
     "Responders",
+    "Retention",
     "Schedule",
+    "Security",
     "Settings",
     "Smtp",
+    "Web",
     "load",
+    "load_all",
     "parse",
 ]
 
 ENV_VAR = "FOI_INTAKE_CONFIG"
-# When set, the case log's URL: a container or a test run points every configuration at one server.
-DATABASE_ENV_VAR = "FOI_INTAKE_DATABASE_URL"
-
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    foi_address: str
-    dsp_address: str
-    comms_address: str
-    timezone: str = "Europe/London"
-    reference_format: str = "FOI-{year}-{seq:05d}"
-    # Subject access requests are numbered apart: they are not FOI requests (UK GDPR Art 15; policy 24.2).
-    sar_reference_format: str = "SAR-{year}-{seq:05d}"
-    # Mail from these domains is staff: a forward from them carries the original request (5.10).
-    staff_domains: tuple[str, ...] = ()
+# RFC 2177 section 3: a server may log out a client idle for 30 minutes; re-issue IDLE at least every 29.
+IDLE_RENEW_MAX = 29 * 60
 
 
 @dataclass(frozen=True)
 class Mailbox:
     kind: str  # "imap" | "maildir"
+    name: str = ""  # a [[mailbox]]'s name; "" for the single [mailbox] most bodies have
     host: str = ""
     port: int = 0
     tls: str = "ssl"
@@ -77,6 +76,8 @@ class Mailbox:
     timeout_seconds: float = 60.0
     auth: str = "password"  # "password" | "oauth2" (SASL XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
+    idle: bool = True  # IMAP IDLE where the server offers it: new mail is handled as it arrives
+    idle_renew_seconds: int = 25 * 60
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,16 @@ class Smtp:
     password: str = field(default="", repr=False)
     path: Path | None = None
     timeout_seconds: float = 30.0
-    max_attempts: int = 8
+    # As a mail server does: retry for `retry_for_hours` from the first attempt, the wait doubling from
+    # `retry_backoff_seconds` up to `retry_backoff_max_seconds`; then the notice is held for a person.
+    retry_for_hours: float = 48.0
     retry_backoff_seconds: float = 60.0
+    retry_backoff_max_seconds: float = 3600.0
+    max_attempts: int | None = None  # an optional cap on attempts within the time budget
     # What to do with a notice whose SMTP DATA was sent but never confirmed: "resend" or "hold".
     in_doubt: str = "resend"
     auth: str = "password"  # "password" | "oauth2" (AUTH XOAUTH2 with a token from `oauth2`)
     oauth2: OAuth2 | None = None
-
-
-@dataclass(frozen=True)
-class Database:
-    url: str
 
 
 @dataclass(frozen=True)
@@ -174,38 +174,14 @@ class Settings:
     queues: Queues = field(default_factory=Queues)
     fees: Fees = field(default_factory=Fees)
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    logging: Logging = field(default_factory=Logging)
+    health: Health = field(default_factory=Health)
+    security: Security = field(default_factory=Security)
+    retention: Retention = field(default_factory=Retention)
+    related: Related = field(default_factory=Related)
+    reports: Reports = field(default_factory=Reports)
+    web: Web = field(default_factory=Web)
     source_path: Path | None = None
-
-
-def _reference_format(r: Reader, key: str) -> str:
-    fmt = r.text(key, getattr(Organisation, key))
-    try:
-        fmt.format(year=2026, seq=1)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"organisation.{key}", "may use only {year} and {seq} placeholders") from exc
-    return fmt
-
-
-def _organisation(data: dict[str, Any]) -> Organisation:
-    r = Reader(section(data, "organisation"), "organisation",
-                {"name", "foi_address", "dsp_address", "comms_address", "timezone",
-                 "reference_format", "sar_reference_format", "staff_domains"})
-    tz = r.text("timezone", "Europe/London")
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError("organisation.timezone", f"unknown time zone {tz!r}") from exc
-    ref_format, sar_format = _reference_format(r, "reference_format"), _reference_format(r, "sar_reference_format")
-    if ref_format == sar_format:
-        raise ConfigError("organisation.sar_reference_format", "must differ from reference_format")
-    foi_address = email(r, "foi_address")
-    staff = r.table.get("staff_domains", [foi_address.rsplit("@", 1)[1]])
-    if not isinstance(staff, list) or not all(isinstance(d, str) and "." in d for d in staff):
-        raise ConfigError("organisation.staff_domains", "expected a list of domain names")
-    return Organisation(name=r.text("name"), foi_address=foi_address,
-                        dsp_address=email(r, "dsp_address"), comms_address=email(r, "comms_address"),
-                        timezone=tz, reference_format=ref_format, sar_reference_format=sar_format,
-                        staff_domains=tuple(d.lower() for d in staff))
 
 
 def _auth(r: Reader, base: Path, secrets: bool, oauth2: OAuth2 | None) -> dict[str, Any]:
@@ -228,11 +204,13 @@ def _oauth2_user(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Mailbox:
+def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None,
+             name: str = "") -> Mailbox:
     m = Reader(section(data, "mailbox"), "mailbox",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
                  "password_file", "folder", "path", "batch_size", "max_message_bytes",
-                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth"})
+                 "reconnect_attempts", "reconnect_backoff_seconds", "timeout_seconds", "auth", "idle",
+                 "idle_renew_seconds"})
     kind = m.text("kind", choices=("imap", "maildir"))
     common: dict[str, Any] = dict(
         batch_size=m.integer("batch_size", 50, minimum=1),
@@ -241,23 +219,28 @@ def _mailbox(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | N
         reconnect_backoff_seconds=m.number("reconnect_backoff_seconds", 2.0),
         timeout_seconds=m.number("timeout_seconds", 60.0))
     if kind == "imap":
+        common.update(idle=m.flag("idle", True),
+                      idle_renew_seconds=m.integer("idle_renew_seconds", 25 * 60, minimum=1, maximum=IDLE_RENEW_MAX))
         tls = m.text("tls", "ssl", choices=("ssl", "starttls", "none"))
-        return Mailbox(kind=kind, host=m.text("host"),
+        return Mailbox(kind=kind, name=name, host=m.text("host"),
                        port=m.integer("port", 993 if tls == "ssl" else 143, minimum=1),
                        tls=tls, username=m.text("username"), folder=m.text("folder", "INBOX"),
                        **_auth(m, base, secrets, oauth2), **common)
-    return Mailbox(kind=kind, path=m.path("path", base, required=True), **common)
+    return Mailbox(kind=kind, name=name, path=m.path("path", base, required=True), **common)
 
 
 def _smtp(data: dict[str, Any], base: Path, secrets: bool, oauth2: OAuth2 | None = None) -> Smtp:
     s = Reader(section(data, "smtp"), "smtp",
                 {"kind", "host", "port", "tls", "username", "password", "password_env",
-                 "password_file", "path", "timeout_seconds", "max_attempts",
-                 "retry_backoff_seconds", "in_doubt", "auth"})
+                 "password_file", "path", "timeout_seconds", "max_attempts", "retry_for_hours",
+                 "retry_backoff_seconds", "retry_backoff_max_seconds", "in_doubt", "auth"})
     skind = s.text("kind", choices=("smtp", "file"))
-    retry: dict[str, Any] = dict(max_attempts=s.integer("max_attempts", 8, minimum=1),
-                                 retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
-                                 in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
+    retry: dict[str, Any] = dict(
+        max_attempts=s.integer("max_attempts", minimum=1) if "max_attempts" in s.table else None,
+        retry_for_hours=s.number("retry_for_hours", 48.0),
+        retry_backoff_seconds=s.number("retry_backoff_seconds", 60.0),
+        retry_backoff_max_seconds=s.number("retry_backoff_max_seconds", 3600.0),
+        in_doubt=s.text("in_doubt", "resend", choices=("resend", "hold")))
     if skind == "smtp":
         stls = s.text("tls", "starttls", choices=("ssl", "starttls", "none"))
         auth = _auth(s, base, secrets, oauth2)
@@ -317,36 +300,22 @@ def _queues(data: dict[str, Any]) -> Queues:
     return Queues(file_messages=file_messages, folders=folders)
 
 
-def _database(data: dict[str, Any], base: Path) -> Database:
-    """The case log's URL; its password, if any, from `password_env` or `password_file` like every secret
-    (read even by read-only commands: they read the case log)."""
-    d = Reader(section(data, "database", required=False), "database", {"url", "password_env", "password_file"})
-    url = os.environ.get(DATABASE_ENV_VAR) or d.text("url", f"sqlite:///{(base / 'foi-intake.sqlite3').as_posix()}")
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError("database.url", "not a database URL (dialect+driver://user@host/name)") from exc
-    if parsed.password is not None and DATABASE_ENV_VAR not in os.environ:
-        raise ConfigError("database.url", "passwords never live in the TOML; use password_env or password_file")
-    password = d.secret(base)
-    if password:
-        url = parsed.set(password=password).render_as_string(hide_password=False)
-    return Database(url=url)
-
-
-def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True) -> Settings:
-    """Build Settings from parsed TOML; relative paths resolve against `base`. With `secrets` False the
-    passwords are not read (read-only commands), so they may run where the secrets are not present."""
+def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, secrets: bool = True,
+          mailbox_name: str = "") -> Settings:
+    """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
+    False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention",
+                   "related", "reports", "web"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
 
-    org = _organisation(data)
+    org = organisation_settings(data)
     oauth2 = oauth2_settings(data, base, secrets, _oauth2_user(data))
-    mailbox, smtp = _mailbox(data, base, secrets, oauth2), _smtp(data, base, secrets, oauth2)
-    database = _database(data, base)
+    mailbox, smtp = _mailbox(data, base, secrets, oauth2, mailbox_name), _smtp(data, base, secrets, oauth2)
+    database = database_settings(data, base, mailbox_name)
+    retention = retention_settings(data)
     sc = Reader(section(data, "schedule", required=False), "schedule", {"poll_seconds", "outbox_seconds"})
     schedule = Schedule(poll_seconds=sc.integer("poll_seconds", 60, minimum=1),
                         outbox_seconds=sc.integer("outbox_seconds", 60, minimum=1))
@@ -360,11 +329,30 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
-                    classifier=classifier, source_path=source_path)
+                    classifier=classifier, logging=logging_settings(data, base),
+                    health=health_settings(data, base, schedule.poll_seconds),
+                    security=security_settings(data), retention=retention,
+                    related=related_settings(data), reports=reports_settings(data),
+                    web=web_settings(data, base, secrets), source_path=source_path)
 
 
-def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
-    """Load the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
+def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:
+    """The settings of one mailbox in the TOML named by `path` (else $FOI_INTAKE_CONFIG): the only one,
+    or the one named `mailbox` where the file has several."""
+    every = load_all(path, secrets)
+    names = ", ".join(s.mailbox.name for s in every)
+    if mailbox is not None:
+        for settings in every:
+            if settings.mailbox.name == mailbox:
+                return settings
+        raise ConfigError("--mailbox", f"no mailbox named {mailbox!r}" + (f" (this file has {names})" if names else ""))
+    if len(every) > 1:
+        raise ConfigError("--mailbox", f"this configuration has mailboxes {names}: choose one with --mailbox")
+    return every[0]
+
+
+def load_all(path: str | Path | None = None, secrets: bool = True) -> list[Settings]:
+    """The settings of every mailbox in the TOML named by `path`, else by $FOI_INTAKE_CONFIG."""
     if path is None:
         path = os.environ.get(ENV_VAR)
         if not path:
@@ -374,6 +362,24 @@ def load(path: str | Path | None = None, secrets: bool = True) -> Settings:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError("--config", f"file not found: {p}") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError("--config", f"{p} is a directory, not a configuration file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("--config", f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{p} is not valid TOML: {exc}") from exc
-    return parse(data, p.parent, source_path=p, secrets=secrets)
+    every: list[Settings] = []
+    for name, table in expand(data):
+        try:
+            settings = parse(table, p.parent, source_path=p, secrets=secrets, mailbox_name=name)
+        except ConfigError as exc:
+            raise (ConfigError(f"{exc.key} (mailbox {name})", exc.problem) if name else exc) from None
+        for other in every:
+            for key, mine, theirs in (("database.url", settings.database.url, other.database.url),
+                                      ("health.file", settings.health.file, other.health.file),
+                                      ("health.listen", settings.health.listen, other.health.listen)):
+                if mine and mine == theirs:
+                    raise ConfigError(f"{key} (mailbox {name})", f"the same as mailbox {other.mailbox.name}'s: "
+                                      f"give each mailbox its own under [mailbox.{key.split('.')[0]}]")
+        every.append(settings)
+    return every

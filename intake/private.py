@@ -4,9 +4,10 @@ byte — 0600 files in 0700 folders — whatever the umask of the process that w
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
-__all__ = ["private_dir", "touch_private", "write_private"]
+__all__ = ["private_dir", "replace_private", "touch_private", "write_private"]
 
 
 def private_dir(path: Path) -> Path:
@@ -28,4 +29,18 @@ def touch_private(path: Path) -> Path:
     """Create an empty owner-only file (and its folder) unless it exists, e.g. before SQLite opens it."""
     private_dir(path.parent)
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    return path
+
+
+def replace_private(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` atomically (a reader sees the old file or the new one, never half), owner-only."""
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mkstemp: 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path

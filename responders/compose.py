@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
@@ -20,9 +20,14 @@ _PREFIX = Lexicon().prefixes("reply_prefixes.txt", "forward_prefixes.txt", "othe
 _REF_TAG = re.compile(r"\s*\[[A-Z]+-\d{4}-\d+\]\s*")
 
 
+# Control characters (NUL among them) and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069) that can make a subject read backwards in a mail client: never in a header we write.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def safe_header(value: str, limit: int = 200) -> str:
-    # Requester text in a header: one line, no CR/LF, bounded length.
-    return " ".join(value.split())[:limit]
+    """Requester text in a header: one line (no CR/LF), no control or bidi override characters, bounded length."""
+    return " ".join(_UNSAFE.sub(" ", value).split())[:limit]
 
 
 def reply_subject(reference: str, original: str) -> str:
@@ -45,7 +50,8 @@ def compose(renderer: Renderer, template: str, context: dict[str, Any], *, sende
             references: tuple[str, ...] = (), now: datetime, domain: str | None = None) -> Composed:
     """Render `template` (text and HTML) into a complete message ready for the outbox."""
     text, html = renderer.render(template, context)
-    msg = EmailMessage(policy=SMTP)
+    # An international address (RFC 6531) is written as UTF-8: the outbox sends it with SMTPUTF8.
+    msg = EmailMessage(policy=SMTP if to.isascii() else SMTPUTF8)
     message_id = make_msgid(idstring="foi", domain=domain or sender.split("@", 1)[-1])
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(now)
@@ -53,8 +59,8 @@ def compose(renderer: Renderer, template: str, context: dict[str, Any], *, sende
     msg["To"] = safe_header(to, 320)
     msg["Subject"] = safe_header(subject, 250)
     if in_reply_to:
-        msg["In-Reply-To"] = in_reply_to
-        msg["References"] = " ".join(list(dict.fromkeys((*references, in_reply_to)))[-10:])
+        msg["In-Reply-To"] = safe_header(in_reply_to, 998)
+        msg["References"] = safe_header(" ".join(list(dict.fromkeys((*references, in_reply_to)))[-10:]), 9980)
     msg["Auto-Submitted"] = "auto-replied"  # RFC 3834: robots must not answer this
     msg["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office back to us
     msg.set_content(text)

@@ -16,6 +16,7 @@ from intake.caselog.clock import ClockResult, WorkingCalendar
 from intake.caselog.views import case_clock, pause_deliveries, undelivered_pauses
 from intake.vocabulary import LIVE_STATUSES, EventType, MessageStatus, NoticeStatus, plural
 from responders.notify import REQUESTER_NOTICES
+from responders.related import describe_matches
 from responders.routing import queue_name
 
 __all__ = ["DUE_SOON_DAYS", "LAPSING_WITHIN_DAYS", "delivery_problems", "digest_context", "related_requests"]
@@ -87,9 +88,8 @@ def delivery_problems(s: Session, settings: Settings, today: date, since: dateti
 
 
 def related_requests(s: Session, settings: Settings, since: datetime) -> list[dict[str, Any]]:
-    """Cases flagged since `since` as possibly related to others from the same requester (rules.md section 4)."""
-    return [{**_row(e.case, case_clock(e.case, settings)),
-             "note": "possibly related to " + ", ".join(e.data.get("related_to", []))}
+    """Cases flagged since `since` as possibly related to earlier ones (rules.md section 4), each match's line."""
+    return [{**_row(e.case, case_clock(e.case, settings)), "note": "; ".join(describe_matches(e.data))}
             for e in s.scalars(select(CaseEvent).where(CaseEvent.type == EventType.POSSIBLY_RELATED,
                                                        CaseEvent.at >= since).order_by(CaseEvent.id))]
 

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from intake.caselog import Case, Message, Notice, add_event
 from intake.caselog.views import case_clock
-from intake.mailbox import ParseError, parse
-from intake.vocabulary import EventType, NoticePurpose
+from intake.vocabulary import EventType, MessageStatus, NoticePurpose, NoticeStatus
 from responders.compose import compose, reply_subject, safe_header
 from responders.render import Renderer
 
 __all__ = ["INTERNAL_SUBJECTS", "PAUSED_BY", "REQUESTER_NOTICES", "Notifier", "Queued", "case_context",
-           "organisation_context", "request_fingerprint"]
+           "organisation_context"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +28,7 @@ INTERNAL_SUBJECTS: dict[str, str] = {
     NoticePurpose.REMINDER: "Reminder: {reference} due {due}",
     NoticePurpose.OVERDUE: "OVERDUE: {reference} was due {due}",
     NoticePurpose.DIGEST: "FOI daily digest {today}",
+    NoticePurpose.MONTHLY_REPORT: "FOI monthly report: {month}",  # composed by responders.reports.monthly
 }
 REQUESTER_NOTICES = frozenset(NoticePurpose) - frozenset(INTERNAL_SUBJECTS)
 # The event each pausing notice announces: that event takes effect on the clock only once the notice is sent.
@@ -44,6 +42,7 @@ PAUSED_BY: dict[str, EventType] = {NoticePurpose.CLARIFICATION: EventType.CLARIF
 class Queued:
     notice_id: int | None
     suppressed: str | None = None  # why no notice was queued
+    held: str | None = None  # why the notice waits for a person (`foi-intake outbox retry ID` sends it)
 
 
 def organisation_context(settings: Settings) -> dict[str, Any]:
@@ -55,23 +54,8 @@ def organisation_context(settings: Settings) -> dict[str, Any]:
         "how_to_pay": rs.how_to_pay or f"Please reply to {org.foi_address} and we will tell you how to pay.",
         "sar_contact": rs.sar_contact or org.dsp_address, "sar_identification": rs.sar_identification,
         "website": rs.website, "publication_scheme_url": rs.publication_scheme_url,
+        "desk_url": settings.web.base_url,  # the web desk, for links in the team's own mail ("" for none)
     }
-
-
-def request_fingerprint(s: Session, case: Case) -> str:
-    """What a case's request says with digits, quoted lines, case and punctuation gone: a robot's mail differs
-    only in those (ticket numbers, our quoted notice), a person's distinct requests do not."""
-    first = s.scalar(select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1))
-    text = ""
-    if first is not None and first.raw_is_complete:
-        try:
-            text = parse(first.raw).text
-        except ParseError:
-            text = ""
-    if not text.strip():
-        text = " ".join([case.description or "", *case.questions])
-    kept = " ".join(line for line in text.lower().splitlines() if not line.lstrip().startswith(">"))
-    return hashlib.sha256(re.sub(r"[^a-z]+", " ", kept).strip().encode()).hexdigest()
 
 
 def case_context(case: Case, settings: Settings, today: date | None = None) -> dict[str, Any]:
@@ -90,7 +74,9 @@ class Notifier:
     def __init__(self, settings: Settings, renderer: Renderer | None = None) -> None:
         self.settings = settings
         self.renderer = renderer or Renderer(settings.responders.templates_dir)
-        self.own = {settings.organisation.foi_address.lower()}
+        org = settings.organisation
+        self.own = {org.foi_address.lower()}
+        self.teams = {org.dsp_address.lower(), org.comms_address.lower()}  # never a requester's address
 
     def queue_digest(self, s: Session, context: dict[str, Any], *, now: datetime) -> Queued:
         """The daily digest to the DSP team: once a day, about no one case."""
@@ -124,7 +110,7 @@ class Notifier:
             return Queued(None, "already queued")
         pauses = pauses if pauses is not None else self._announced_event(s, case, kind)
         link = {} if pauses is None else {"pauses": pauses}
-        why_not = self._why_not(s, case, to, internal, now)
+        why_not = self._why_not(to, internal)
         if why_not:
             add_event(s, case, EventType.NOTICE_SUPPRESSED, now, {"notice": kind, "to": to, "why": why_not, **link})
             log.warning("%s for %s not queued: %s", kind, case.reference, why_not)
@@ -135,12 +121,17 @@ class Notifier:
         composed = compose(self.renderer, kind, context, sender=org.foi_address,
                            sender_name=f"{org.name} FOI", to=to, subject=self._subject(s, case, kind, now),
                            in_reply_to=in_reply_to, references=references, now=now)
-        notice = Notice(case=case, dedup_key=dedup_key, kind=kind, to_address=to,
-                        subject=composed.subject, message_id=composed.message_id, raw=composed.raw)
+        loop = None if internal else self._loop(s, case, to)
+        notice = Notice(case=case, dedup_key=dedup_key, kind=kind, to_address=to, subject=composed.subject,
+                        message_id=composed.message_id, raw=composed.raw, last_error=loop,
+                        status=NoticeStatus.HELD if loop else NoticeStatus.PENDING)
         s.add(notice)
         s.flush()
         add_event(s, case, EventType.NOTICE_QUEUED, now, {"notice": kind, "to": to, "id": notice.id, **link})
-        return Queued(notice.id)
+        if loop:  # never dropped: held where the digest, `status` and `outbox list` show it, for a person to send
+            add_event(s, case, EventType.NOTICE_HELD, now, {"notice": kind, "id": notice.id, "why": loop, **link})
+            log.warning("%s %s for %s held for a person: %s", kind, notice.id, case.reference, loop)
+        return Queued(notice.id, held=loop)
 
     @staticmethod
     def _announced_event(s: Session, case: Case, kind: NoticePurpose) -> int | None:
@@ -153,24 +144,39 @@ class Notifier:
             s.flush()
         return event.id if event is not None else None
 
-    def _why_not(self, s: Session, case: Case, to: str, internal: bool, now: datetime) -> str | None:
+    def _why_not(self, to: str, internal: bool) -> str | None:
         if not to or "@" not in to:
             return "no email address to write to"
         if to in self.own:
             return "it would be addressed to our own mailbox"
-        if internal:
-            return None
-        limit = self.settings.responders.notices_per_sender_per_day
-        # A robot repeats itself, a busy person does not: only notices answering near-identical requests count.
-        recent_cases = s.scalars(select(Notice.case_id).where(
-            Notice.to_address == to, Notice.kind.in_(REQUESTER_NOTICES), Notice.case_id.is_not(None),
-            Notice.created_at >= now - timedelta(days=1))).all()
-        fingerprints = {cid: request_fingerprint(s, c) for cid in set(recent_cases) | {case.id}
-                        if (c := s.get(Case, cid)) is not None}
-        recent = sum(fingerprints.get(cid) == fingerprints.get(case.id) for cid in recent_cases)
-        if recent >= limit:
-            return f"{recent} automatic notices to this address in the last 24 hours (limit {limit})"
+        if not internal and to in self.teams:
+            return "it would be addressed to the organisation's own team, not a requester"
         return None
+
+    def _loop(self, s: Session, case: Case, to: str) -> str | None:
+        """The loop guard (RFC 3834 section 2): how many automatic notices this sender had from us in the 24 hours
+        before its message arrived. A robot answers what we sent; a flood of requests that arrive together is
+        not a loop, each is acknowledged. The robot is known by its From, the thread it answers in and its
+        words, not only by the address we would answer, which a robot may change with every ticket."""
+        trigger = s.scalar(select(Message).where(Message.case_id == case.id,
+                                                 Message.status == MessageStatus.PROCESSED)
+                           .order_by(Message.id.desc()).limit(1))
+        if trigger is None:
+            return None  # a case a person opened by hand: no message of a robot's to answer
+        same_robot = or_(Notice.to_address == to, Message.from_address == trigger.from_address)
+        alike = [and_(same_robot, Message.body_shape == trigger.body_shape)]
+        if trigger.thread is not None:
+            alike.append(Message.thread == trigger.thread)
+        answered = s.scalar(select(func.count(distinct(Notice.id))).join(Message, Message.case_id == Notice.case_id)
+                            .where(Notice.kind.in_(REQUESTER_NOTICES), Notice.sent_at.is_not(None),
+                                   Notice.sent_at <= trigger.stored_at,
+                                   Notice.sent_at >= trigger.stored_at - timedelta(days=1),
+                                   Message.status == MessageStatus.PROCESSED, or_(*alike))) or 0
+        limit = self.settings.responders.notices_per_sender_per_day
+        if answered < limit:
+            return None
+        return (f"loop guard: {answered} automatic notices went to this sender in the 24 hours before its message "
+                f"(limit {limit}); it may be a robot answering us")
 
     def _thread(self, s: Session, case: Case) -> tuple[str | None, tuple[str, ...]]:
         """Reply to the requester's latest message; References carry the whole exchange."""

@@ -5,8 +5,10 @@ Delivery guarantee (also in the README):
   case never exists without its notice and a notice is never composed twice.
 - Before talking to SMTP the row is marked `sending` and committed. A failure before the DATA
   command (connection refused, TLS, auth, a rejected recipient) means the message certainly was
-  not accepted: the row goes back to `pending` with exponential backoff, and after
-  `smtp.max_attempts` it is `held` for a person.
+  not accepted: the row goes back to `pending` and is retried as a mail server retries, the wait
+  doubling up to `smtp.retry_backoff_max_seconds`, for `smtp.retry_for_hours` (2 days); then it is
+  `held` for a person. What no retry can fix (an international address the server cannot take, an
+  unexpected error) is held at once; one notice never stops the others.
 - If the process dies after the server accepted DATA but before `sent` was committed, or the
   connection drops while DATA is in flight, the outcome is in doubt. On the next flush the row
   is found still `sending`; with `smtp.in_doubt = "resend"` (default) it is sent again with the
@@ -27,24 +29,30 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Smtp
 from intake.caselog import Notice, NoticeStatus, add_event, utcnow
+from intake.caselog.faults import is_transient, temporary
+from intake.errors import fault_trace
+from intake.mailbox import TRANSIENT_ERRORS
 from intake.mailbox.oauth2 import AuthenticationFailed, token_provider, xoauth2
 from intake.private import private_dir
 from intake.vocabulary import EventType
 
-__all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport", "connect",
-           "make_transport",
-           "record_sent"]
+__all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport",
+           "Undeliverable", "connect", "make_transport", "record_sent"]
 
 log = logging.getLogger(__name__)
 
 
 class NotSent(Exception):
     """The message was certainly not accepted by the server."""
+
+
+class Undeliverable(NotSent):
+    """Certainly not accepted, and trying again will not change that: held for a person at once."""
 
 
 class InDoubt(Exception):
@@ -114,7 +122,7 @@ class SmtpTransport:
                 except AuthenticationFailed as exc:
                     self.auth_failure = exc
                     raise NotSent(str(exc)) from exc
-                code, _ = client.mail(sender)
+                code, _ = client.mail(sender, _mail_options(client, sender, recipient))
                 if code != 250:
                     raise NotSent(f"MAIL FROM refused: {code}")
                 code, _ = client.rcpt(recipient)
@@ -135,6 +143,16 @@ class SmtpTransport:
         finally:
             if client is not None:
                 client.close()
+
+
+def _mail_options(client: smtplib.SMTP, sender: str, recipient: str) -> list[str]:
+    """SMTPUTF8 for an international address (RFC 6531), if the server offers it; else it cannot go this way."""
+    if sender.isascii() and recipient.isascii():
+        return []
+    if not client.has_extn("smtputf8"):
+        raise Undeliverable("the address is international (not ASCII) and the SMTP server does not offer "
+                            "SMTPUTF8: send it by hand, or through a server that does")
+    return ["SMTPUTF8", *(["BODY=8BITMIME"] if client.has_extn("8bitmime") else [])]
 
 
 class FileTransport:
@@ -183,10 +201,21 @@ class Outbox:
         self.archive = archive  # keeps a copy of each sent notice (the mailbox's Sent folder)
 
     def _backoff(self, attempts: int) -> timedelta:
-        return timedelta(seconds=self.cfg.retry_backoff_seconds * 2 ** max(attempts - 1, 0))
+        wait = self.cfg.retry_backoff_seconds * 2 ** min(max(attempts - 1, 0), 32)
+        return timedelta(seconds=min(wait, self.cfg.retry_backoff_max_seconds))
+
+    def _gave_up(self, notice: Notice, now: datetime) -> str | None:
+        """Why the retry budget is spent (time since the first attempt, or the optional attempts cap), or None."""
+        since = notice.retry_since or notice.created_at
+        if now - since >= timedelta(hours=self.cfg.retry_for_hours):
+            return f"gave up after {notice.attempts} attempts over {_hours(now - since)}"
+        if self.cfg.max_attempts is not None and notice.attempts >= self.cfg.max_attempts:
+            return f"gave up after {notice.attempts} attempts (smtp.max_attempts)"
+        return None
 
     def flush(self, now: datetime | None = None) -> FlushReport:
-        """Send every due notice once; safe to call at any time, from one process at a time."""
+        """Send every due notice once; safe to call at any time, from one process at a time. Whatever one notice
+        does, it is held with its reason and the rest go on; only a fault of the database itself stops the flush."""
         report = FlushReport()
         now = now or utcnow()
         with self.sessions() as session:
@@ -196,10 +225,41 @@ class Outbox:
                         (Notice.status == NoticeStatus.PENDING) & (Notice.next_attempt_at <= now)))
                 .order_by(Notice.id)).all()
         for notice_id in due:
-            self._send_one(notice_id, report)
+            try:
+                self._send_one(notice_id, report)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise temporary(exc, f"sending notice {notice_id}") from exc
+                self._set_aside(notice_id, exc, report)
         if self.archive is not None:
-            self._archive_sent()
+            try:
+                self._archive_sent()
+            except Exception as exc:
+                if is_transient(exc):
+                    raise temporary(exc, "recording copies in the Sent folder") from exc
+                raise
         return report
+
+    def _set_aside(self, notice_id: int, exc: Exception, report: FlushReport) -> None:
+        """Hold a notice whose handling failed unexpectedly (outside the transport), in a fresh session; if its
+        case refuses the event too, the row alone is held."""
+        log.error("notice %s could not be handled: %s", notice_id, fault_trace(exc))
+        why = f"unexpected error: {type(exc).__name__}"
+        try:
+            with self.sessions() as session:
+                notice = session.get(Notice, notice_id)
+                if notice is not None and notice.status in (NoticeStatus.PENDING, NoticeStatus.SENDING):
+                    self._hold(session, notice, why, report)
+            return
+        except Exception as again:
+            if is_transient(again):
+                raise temporary(again, f"holding notice {notice_id}") from again
+            log.error("notice %s: its case refused the held event: %s", notice_id, fault_trace(again))
+        with self.sessions() as session:
+            session.execute(update(Notice).where(Notice.id == notice_id, Notice.status.in_(
+                (NoticeStatus.PENDING, NoticeStatus.SENDING))).values(status=NoticeStatus.HELD, last_error=why))
+            session.commit()
+        report.held += 1
 
     def _archive_sent(self) -> None:
         """Copy sent notices into the Sent folder; a failure is retried at the next flush."""
@@ -209,10 +269,13 @@ class Outbox:
                                                                Notice.archived.is_(False)).order_by(Notice.id)):
                 try:
                     self.archive(notice.raw)
-                except Exception as exc:  # the mailbox may be down; the notice itself is already sent
-                    log.warning("copy of notice %s to the Sent folder failed, will retry: %s: %s", notice.id,
-                                type(exc).__name__, exc)
+                except TRANSIENT_ERRORS as exc:  # the mailbox is down; the notice itself is already sent
+                    log.warning("copy of notice %s to the Sent folder failed, will retry: %s", notice.id,
+                                type(exc).__name__)
                     return
+                except Exception as exc:  # this one copy: the others go on, it is tried again at the next flush
+                    log.error("copy of notice %s to the Sent folder failed: %s", notice.id, fault_trace(exc))
+                    continue
                 notice.archived = True
                 session.commit()
 
@@ -227,29 +290,44 @@ class Outbox:
                 if self.cfg.in_doubt == "hold":
                     self._hold(session, notice, "in doubt: process stopped during SMTP DATA", report)
                     return
+                gave_up = self._gave_up(notice, utcnow())
+                if gave_up:  # it stopped the process again and again: a person decides, never a loop
+                    self._hold(session, notice, f"in doubt: the process stopped while sending it; {gave_up}", report)
+                    return
             notice.status, notice.attempts = NoticeStatus.SENDING, notice.attempts + 1
+            notice.retry_since = notice.retry_since or utcnow()
             session.commit()
             name = f"{notice.id:06d}-{notice.kind}"
             try:
                 self.transport.send(self.sender, notice.to_address, notice.raw, name)
             except (NotSent, InDoubt) as exc:
-                in_doubt = isinstance(exc, InDoubt)
-                notice.last_error = str(exc)[:500]
-                if notice.attempts >= self.cfg.max_attempts or (in_doubt and self.cfg.in_doubt == "hold"):
-                    self._hold(session, notice, notice.last_error, report)
-                    return
-                notice.status = NoticeStatus.PENDING
-                notice.next_attempt_at = utcnow() + self._backoff(notice.attempts)
-                session.commit()
-                report.retrying += 1
-                log.warning("notice %s (%s) not sent, attempt %s: %s; next try at %s", notice.id,
-                            notice.kind, notice.attempts, notice.last_error,
-                            notice.next_attempt_at.isoformat(timespec="seconds"))
+                self._failed(session, notice, exc, report)
+                return
+            except Exception as exc:  # whatever else one notice does, it never stops the others
+                log.error("notice %s (%s) could not be sent: %s", notice.id, notice.kind, fault_trace(exc))
+                self._hold(session, notice, f"could not be sent: {type(exc).__name__}", report)
                 return
             record_sent(notice, utcnow())
             session.commit()
             report.sent += 1
             log.info("notice %s (%s) sent for case %s", notice.id, notice.kind, notice.case_id)
+
+    def _failed(self, session: Session, notice: Notice, exc: NotSent | InDoubt, report: FlushReport) -> None:
+        """Retry later within the budget; hold when it is spent, when no retry can help, or when in doubt."""
+        notice.last_error = str(exc)[:500]
+        now = utcnow()
+        gave_up = self._gave_up(notice, now)
+        if isinstance(exc, Undeliverable) or (isinstance(exc, InDoubt) and self.cfg.in_doubt == "hold") or gave_up:
+            self._hold(session, notice, f"{gave_up}; last error: {notice.last_error}" if gave_up else
+                       notice.last_error, report)
+            return
+        notice.status = NoticeStatus.PENDING
+        notice.next_attempt_at = now + self._backoff(notice.attempts)
+        session.commit()
+        report.retrying += 1
+        log.warning("notice %s (%s) not sent, attempt %s: %s; next try at %s", notice.id,
+                    notice.kind, notice.attempts, notice.last_error,
+                    notice.next_attempt_at.isoformat(timespec="seconds"))
 
     def _hold(self, session: Session, notice: Notice, why: str, report: FlushReport) -> None:
         notice.status, notice.last_error = NoticeStatus.HELD, why[:500]
@@ -259,3 +337,8 @@ class Outbox:
         session.commit()
         report.held += 1
         log.error("notice %s (%s) held for a person: %s", notice.id, notice.kind, why)
+
+
+def _hours(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:.0f} hours" if hours >= 2 else f"{span.total_seconds() / 60:.0f} minutes"

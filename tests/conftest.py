@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         names = getattr(item, "fixturenames", ())
-        reaches = "tmp_path" in names or "database_url" in names
+        reaches = "tmp_path" in names or "database_url" in names or "new_database_url" in names
         (kept if reaches and item.get_closest_marker("sqlite_only") is None else dropped).append(item)
     config.hook.pytest_deselected(items=dropped)
     items[:] = kept
@@ -86,6 +86,23 @@ def _case_log_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(DATABASE_ENV_VAR, server.url(name))
     yield
     server.drop_database(name)
+
+
+@pytest.fixture
+def new_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Another empty case log (a second mailbox's), on this run's database server."""
+    made: list[str] = []
+
+    def _new(name: str) -> str:
+        if not _on_postgresql(request.config):
+            return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        server: Postgres = request.getfixturevalue("postgres")
+        made.append(server.new_database())
+        return server.url(made[-1])
+
+    yield _new
+    for name in made:
+        request.getfixturevalue("postgres").drop_database(name)
 
 
 @pytest.fixture
@@ -136,6 +153,15 @@ def smtp_oauth2(token_server: TokenServer) -> Iterator[SmtpServer]:
 @pytest.fixture
 def smtp() -> Iterator[SmtpServer]:
     server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_utf8() -> Iterator[SmtpServer]:
+    """An SMTP server that offers SMTPUTF8 (RFC 6531), as Exchange Online and Gmail do."""
+    server = SmtpServer(smtputf8=True)
     server.start()
     yield server
     server.stop()
@@ -208,9 +234,10 @@ def make_app(settings: Settings) -> Iterator[Any]:
 
 
 def write_config(tmp: Path, mailbox: Mailbox, smtp: SmtpServer, extra: str = "", init: bool = True, *,
-                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "") -> Path:
+                 imap_login: str = 'password_file = "imap.secret"', smtp_login: str = "", mailbox_extra: str = "",
+                 poll_seconds: int = 1, outbox_seconds: int = 1) -> Path:
     """A TOML configuration file for the CLI, against the test servers; `init` as a deployment would. The
-    password file is there for whichever side logs in with one."""
+    password file is there for whichever side logs in with one; `mailbox_extra` adds keys to [mailbox]."""
     (tmp / "imap.secret").write_text(mailbox.password)
     path = tmp / "foi.toml"
     path.write_text(f"""
@@ -223,6 +250,7 @@ tls = "none"
 username = "{mailbox.user}"
 {imap_login}
 reconnect_backoff_seconds = 0.01
+{mailbox_extra}
 
 [smtp]
 kind = "smtp"
@@ -232,8 +260,8 @@ tls = "none"
 {smtp_login}
 
 [schedule]
-poll_seconds = 1
-outbox_seconds = 1
+poll_seconds = {poll_seconds}
+outbox_seconds = {outbox_seconds}
 {extra}
 """)
     if init:

@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
 
 
 def free_port() -> int:
@@ -144,6 +145,11 @@ class Dovecot:
                     return
                 time.sleep(0.05)
 
+    def kick(self, user: str) -> None:
+        """End every IMAP connection of `user`, as a server restart or a dropped link would (BYE, then close)."""
+        subprocess.run([DOVEADM, "-c", str(self.dir / "dovecot.conf"), "kick", user], check=True,
+                       capture_output=True)
+
     def maildir(self, user: str) -> Path:
         return self.dir / "mail" / user
 
@@ -201,16 +207,18 @@ class OAuth2Sink(Sink):
 
 class SmtpServer:
     """A real SMTP server in a thread; stop() and start() on the same port simulate an outage.
-    With `valid` it requires AUTH XOAUTH2 and checks each token with it."""
+    With `valid` it requires AUTH XOAUTH2 and checks each token with it; with `smtputf8` it offers SMTPUTF8."""
 
-    def __init__(self, valid: Callable[[str, str], bool] | None = None) -> None:
+    def __init__(self, valid: Callable[[str, str], bool] | None = None, smtputf8: bool = False) -> None:
         self.port = free_port()
         self.sink: Sink = Sink() if valid is None else OAuth2Sink(valid=valid)
+        self.smtputf8 = smtputf8  # offer SMTPUTF8 (RFC 6531): international addresses; may change between starts
         self._controller: Controller | None = None
 
     def start(self) -> None:
         auth = {"auth_require_tls": False, "auth_required": True} if isinstance(self.sink, OAuth2Sink) else {}
-        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **auth)
+        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port,
+                                      enable_SMTPUTF8=self.smtputf8, **auth)
         self._controller.start()
 
     def stop(self) -> None:

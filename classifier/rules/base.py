@@ -34,6 +34,9 @@ class Context:
 
     own_addresses: tuple[str, ...] = ()
     staff_domains: tuple[str, ...] = ()
+    # Every address of the organisation's (FOI, DSP, Communications): never a requester's Reply-To.
+    organisation_addresses: tuple[str, ...] = ()
+    trusted_reply_to_domains: tuple[str, ...] = ()
     reference: re.Pattern[str] = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{3,6}\b")
     entities: EntityFinder = field(default=_no_entities)
 

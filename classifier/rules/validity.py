@@ -8,6 +8,7 @@ from classifier.layout import is_name_line
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.names import Names, entity_window, signature_lines
+from classifier.replyto import reply_to_refusal
 from classifier.rules.base import Context, Rule, first_match
 from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
@@ -118,7 +119,14 @@ class CorrespondenceAddress(Rule):
         if social:
             handle = social.group(1) or f"@{social.group(2)}"
             reasons.append(("social media handle given", handle))
-        email = msg.reply_to if msg.reply_to and not letter.forwarded else letter.from_address
+        email = letter.from_address
+        if msg.reply_to and not letter.forwarded and msg.reply_to != msg.from_address:
+            refused = reply_to_refusal(msg.reply_to, msg.from_address, own_addresses=ctx.organisation_addresses,
+                                       own_domains=ctx.staff_domains, trusted=ctx.trusted_reply_to_domains)
+            if refused:
+                reasons.append(("Reply-To not used", refused))
+            else:
+                email = msg.reply_to
         address: str | None = None
         certainty = C.SURE
         if email and "@" in email and not (letter.relayed and email == msg.from_address):

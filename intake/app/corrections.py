@@ -24,6 +24,7 @@ from intake.vocabulary import (
     WRITTEN_ONLY_REGIMES,
     EventType,
     MessageKind,
+    MessageStatus,
     Regime,
     RequestMethod,
 )
@@ -82,10 +83,11 @@ def open_by_hand(intake: Intake, s: Session, request: HandMadeRequest, actor: st
 def promote(intake: Intake, s: Session, message_id: int, actor: str, reason: str, *, to: str | None = None,
             kind: MessageKind = MessageKind.FOI_REQUEST, regime: Regime | None = None) -> Case:
     """A message the bot filed as not-FOI or left for a person becomes a case, or joins case `to`."""
-    msg = s.get(Message, message_id)
+    msg = s.get(Message, message_id) if 0 < message_id < 2**63 else None  # no row has a number beyond BIGINT
     if msg is None:
         raise ActionRefused(f"no message {message_id}")
-    if msg.case_id is not None:
+    # A message kept on a case for a person (third-party correspondence) may still be applied to it by one.
+    if msg.case_id is not None and msg.status != MessageStatus.NEEDS_PERSON:
         raise ActionRefused(f"message {message_id} is already on {msg.case.reference if msg.case else 'a case'}")
     if kind not in CASE_KINDS:
         raise ActionRefused(f"a message becomes a request, a review or a re-use request, not {kind}")

@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
+from intake.app.filing import FilingCounts, file_pending
+from intake.app.senders import find_duplicate, from_requester, note_identity, screen
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.clock import WorkingCalendar
+from intake.caselog.faults import is_transient, temporary
 from intake.caselog.store import StoreCounts, fetch_and_store
+from intake.errors import fault_trace
 from intake.mailbox import (
-    TRANSIENT_ERRORS,
     ParsedMessage,
     ParseError,
     Source,
@@ -31,8 +34,9 @@ from intake.mailbox import (
 from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, Handling, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
+from responders.related import event_data as related_event_data
+from responders.related import flood_data, related_requests
 from responders.render import Renderer
-from responders.routing import queue_name
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +48,6 @@ def describe(subject: str, questions: list[str]) -> str | None:
 
 
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
-# Requests from one person within 60 consecutive working days may be aggregated (Fees Regs reg 5; policy 13.1).
-RELATED_WITHIN_WORKING_DAYS = 60
 
 
 @dataclass
@@ -90,61 +92,18 @@ class Intake:
         self.process_pending(report)
         if self.settings.queues.file_messages:
             self.file_pending(report)
-        log.info("poll: %s", report.summary())
+        # An empty pass is not an event: at INFO, one line a minute saying nothing would bury the ones that do.
+        quiet = not (report.stored or report.duplicates or report.processed or report.refiled or report.filed)
+        log.log(logging.DEBUG if quiet else logging.INFO, "poll: %s", report.summary())
         return report
 
     def file_pending(self, report: PollReport) -> None:
-        """Move handled messages into their case's folder, and earlier ones after their case, so the DSP team
-        works from folders; a move that fails is retried at the next poll (filed_in changes only after it)."""
-        self._file_new(report)
-        self._follow_cases(report)
-
-    def _follow_cases(self, report: PollReport) -> None:
-        """Messages whose case has changed state since they were filed move to the case's folder now."""
-        folders = self.settings.queues.folders
-        with self.sessions() as s:
-            rows = s.scalars(select(Message).where(
-                Message.source == self.source.key, Message.filed_in.is_not(None), Message.case_id.is_not(None),
-                Message.message_id.is_not(None)).order_by(Message.id)).all()
-            moves: dict[tuple[str, str], list[Message]] = {}
-            for m in rows:
-                folder = folders[queue_name(m.case, m)]
-                if m.filed_in is not None and folder != m.filed_in:
-                    moves.setdefault((m.filed_in, folder), []).append(m)
-            for (old, new), messages in moves.items():
-                try:
-                    self.source.refile(old, new, [m.message_id for m in messages if m.message_id])
-                except TRANSIENT_ERRORS as exc:
-                    self.source.reset()
-                    log.warning("moving %d message(s) from %s to %s failed, will retry at the next poll: %s",
-                                len(messages), old, new, type(exc).__name__)
-                    return
-                for m in messages:
-                    m.filed_in = new
-                s.commit()
-                report.refiled += len(messages)
-
-    def _file_new(self, report: PollReport) -> None:
-        """Move newly handled messages from the polled folder into their queue's folder."""
-        with self.sessions() as s:
-            rows = s.scalars(select(Message).where(Message.source == self.source.key, Message.filed_in.is_(None),
-                                                   Message.status != MessageStatus.RECEIVED)
-                             .order_by(Message.id)).all()
-            by_folder: dict[str, list[Message]] = {}
-            for m in rows:
-                by_folder.setdefault(self.settings.queues.folders[queue_name(m.case, m)], []).append(m)
-            for folder, messages in by_folder.items():
-                try:
-                    self.source.file(folder, [(m.source_uid, m.uidvalidity, m.message_id) for m in messages])
-                except TRANSIENT_ERRORS as exc:
-                    self.source.reset()
-                    log.warning("filing into %s failed, will retry at the next poll: %s: %s", folder,
-                                type(exc).__name__, exc)
-                    return
-                for m in messages:
-                    m.filed_in = folder
-                s.commit()
-                report.filed += len(messages)
+        """Move handled messages into their case's folder, and earlier ones after their case (intake/app/filing.py)."""
+        counts = FilingCounts()
+        try:
+            file_pending(self.settings, self.sessions, self.source, counts)
+        finally:
+            report.filed, report.refiled = report.filed + counts.filed, report.refiled + counts.refiled
 
     def fetch_and_store(self, report: PollReport) -> None:
         with_reconnect(self.source, self.settings.mailbox,
@@ -153,9 +112,14 @@ class Intake:
     # -- process ---------------------------------------------------------------------------
 
     def process_pending(self, report: PollReport) -> None:
-        with self.sessions() as s:
-            ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
-                            .order_by(Message.id)).all()
+        try:
+            with self.sessions() as s:
+                ids = s.scalars(select(Message.id).where(Message.status == MessageStatus.RECEIVED)
+                                .order_by(Message.id)).all()
+        except Exception as exc:
+            if is_transient(exc):
+                raise temporary(exc, "reading the messages to process") from exc
+            raise
         for message_id in ids:
             try:
                 with self.sessions() as s:
@@ -166,14 +130,29 @@ class Intake:
                     s.commit()
                 report.processed += 1
             except Exception as exc:  # one bad message must not stop the queue behind it
-                log.error("message %s could not be processed: %s", message_id,
-                          type(exc).__name__, exc_info=True)
-                with self.sessions() as s:
-                    msg = s.get(Message, message_id)
-                    if msg is not None:
-                        self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
+                if is_transient(exc):  # a lock, a full disk: not the message's fault, so it waits for the next pass
+                    raise temporary(exc, f"processing message {message_id}") from exc
+                log.error("message %s could not be processed: %s", message_id, fault_trace(exc))
+                self._set_aside(message_id, exc, report)
+
+    def _set_aside(self, message_id: int, exc: Exception, report: PollReport) -> None:
+        """The message itself failed: it needs a person, with the reason (a fault of the moment here stops the pass;
+        any other failure leaves it to be tried again at the next pass, and the messages behind it go on)."""
+        try:
+            with self.sessions() as s:
+                msg = s.get(Message, message_id)
+                if msg is not None:
+                    self._needs_person(msg, f"internal error: {type(exc).__name__}", report)
+                    try:
                         self._fill_headers(msg)  # so `messages list` shows whose message it is
-                        s.commit()
+                    except Exception as unread:
+                        if is_transient(unread):
+                            raise
+                    s.commit()
+        except Exception as again:
+            if is_transient(again):
+                raise temporary(again, f"setting message {message_id} aside") from again
+            log.error("message %s could not be set aside either: %s", message_id, fault_trace(again))
 
     def _needs_person(self, msg: Message, problem: str, report: PollReport) -> None:
         msg.status, msg.problem = MessageStatus.NEEDS_PERSON, problem
@@ -198,15 +177,24 @@ class Intake:
         msg.subject = parsed.subject
         triage = self.classifier.classify(parsed)
         msg.triage = triage.to_json()
-        if triage.handling == Handling.PERSON:  # the decision policy (classifier/policy.py): nothing is sent
-            self._needs_person(msg, "; ".join(triage.person_reasons), report)
-            return
-        if triage.silent:
+        if triage.silent and triage.handling != Handling.PERSON:
             msg.status = MessageStatus.IGNORED
             report.ignored += 1
             log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
             if triage.kind == MessageKind.BOUNCE:
                 self._record_bounce(s, msg)
+            return
+        note_identity(s, msg, parsed)
+        problem = screen(parsed, triage, self.settings, msg.arrived_at)
+        if problem:
+            self._needs_person(msg, problem, report)
+            return
+        if triage.handling == Handling.PERSON:  # the decision policy (classifier/policy.py): nothing is sent
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
+            return
+        original = find_duplicate(s, msg, self.settings.security.duplicate_window_days)
+        if original is not None:
+            self._copy_of(s, msg, original, report)
             return
         linked = self._linked_case(s, parsed, triage)
         # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
@@ -214,6 +202,9 @@ class Intake:
         answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
                       and triage.kind == MessageKind.FOI_REQUEST)
         if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
+            if not from_requester(s, linked, parsed):
+                self._third_party(s, msg, linked, triage, report)
+                return
             self.attach(s, msg, linked, triage, report)
             return
         if triage.kind == MessageKind.CLARIFICATION_REPLY:
@@ -221,8 +212,32 @@ class Intake:
             return
         if triage.kind not in CASE_KINDS:
             msg.status = MessageStatus.PROCESSED  # routine business: general enquiries queue
+            log.info("message %s is %s: no case, no reply", msg.id, triage.kind)
             return
         self.open_case(s, msg, parsed, triage, linked, report)
+
+    def _copy_of(self, s: Session, msg: Message, original: Message, report: PollReport) -> None:
+        """The same mail again under a new Message-ID: filed where the first went, no new case, no notice."""
+        msg.case = original.case
+        if original.status == MessageStatus.NEEDS_PERSON:
+            self._needs_person(msg, f"a copy of message {original.id}, which needs a person", report)
+        elif original.case is not None:
+            msg.status = MessageStatus.PROCESSED
+            add_event(s, original.case, EventType.DUPLICATE_RECEIVED, msg.arrived_at,
+                      {"message": msg.id, "copy_of": original.id})
+            report.attached += 1
+        else:
+            msg.status = original.status
+        log.info("message %s is a copy of message %s: no new case, no notice", msg.id, original.id)
+
+    def _third_party(self, s: Session, msg: Message, case: Case, triage: Triage, report: PollReport) -> None:
+        """Someone other than the requester quotes the case: kept on it, and it changes nothing (no requester,
+        status or clock change, no notice) until a person has read it."""
+        msg.case = case
+        add_event(s, case, EventType.THIRD_PARTY_CORRESPONDENCE, msg.arrived_at,
+                  {"message": msg.id, "kind": triage.kind})
+        self._needs_person(msg, f"from someone other than the requester of {case.reference}: kept on the case "
+                                "as third-party correspondence, nothing changed", report)
 
     def _record_bounce(self, s: Session, msg: Message) -> None:
         """A bounce of one of our notices goes on its case: the requester's address may not work."""
@@ -302,21 +317,17 @@ class Intake:
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:
-        """Flag a request as possibly related to the same person's recent ones (rules.md section 4): an event
-        for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer acknowledgements."""
-        if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
+        """Flag a request similar to others within 60 working days, or to its requester's earlier ones (rules.md
+        section 4): an event for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer
+        acknowledgements."""
+        if case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
             return
-        received = case.initial_received_at.astimezone(self.tz).date()
-        earlier = s.scalars(select(Case).where(
-            Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
-            Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
-            .order_by(Case.id)).all()
-        related = [c.reference for c in earlier if self.calendar.working_days_between(
-            c.initial_received_at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
-        if related:
-            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), {"related_to": related})
-            log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
-                     len(related))
+        data = related_event_data(related_requests(s, case, self.settings))
+        data.update(flood_data(s, case, self.settings.responders.notices_per_sender_per_day))
+        if data["related_to"] or "flood" in data:
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), data)
+            log.info("%s possibly related to %d earlier request(s)%s", case.reference, len(data["related_to"]),
+                     f", one of {data['flood']} from its sender in 24 hours" if "flood" in data else "")
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

@@ -14,6 +14,7 @@ from config.settings import Settings
 from intake.app.intake_pass import Intake, PollReport
 from intake.app.lease import Lease
 from intake.caselog import create_schema, has_case_log, make_engine, session_factory
+from intake.caselog.retention import purge
 from intake.errors import FoiIntakeError
 from intake.private import touch_private
 from responders.outbox import FlushReport, Outbox, SmtpTransport
@@ -42,9 +43,14 @@ class App:
         return report, flushed
 
     def daily(self) -> tuple[dict[str, int], FlushReport]:
-        """Lapses, reminders, overdue alerts and the digest (once a day, at responders.digest_time)."""
+        """Lapses, reminders, overdue alerts and the digest (once a day, at responders.digest_time), then what
+        `[retention]` no longer allows us to keep is deleted (logged by count)."""
+        now = datetime.now(UTC)
         with self.sessions() as s:
-            counts = self.intake.desk.daily(s, datetime.now(UTC))
+            counts = self.intake.desk.daily(s, now)
+            s.commit()
+        with self.sessions() as s:
+            counts.update(purge(s, self.settings.retention, now).counts())
             s.commit()
         return counts, self.send()
 
@@ -69,7 +75,7 @@ def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> 
         _require_case_log(url)
     elif url.get_backend_name() == "sqlite" and url.database:
         touch_private(Path(url.database))  # the case log holds personal data: owner-only from the start
-    engine = make_engine(settings.database.url)
+    engine = make_engine(settings.database.url, settings.database.lock_timeout_seconds)
     if not create and not has_case_log(engine):
         raise NotInitialised(f"no case log in {url.render_as_string(hide_password=True)}: "
                              "restore it, or run foi-intake init")

@@ -8,6 +8,7 @@ from intake.caselog.database import (
     make_engine,
     session_factory,
 )
+from intake.caselog.fit import install as _install_fit
 from intake.caselog.models import (
     Base,
     Case,
@@ -29,6 +30,9 @@ from intake.caselog.records import (
     next_reference,
 )
 from intake.vocabulary import MessageStatus, NoticeStatus
+
+# Every row is fitted to its columns before it is written, on every dialect alike (intake/caselog/fit.py).
+_install_fit()
 
 __all__ = [
     "MIGRATIONS",

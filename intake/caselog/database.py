@@ -20,16 +20,26 @@ __all__ = ["MIGRATIONS", "alembic_config", "create_schema", "has_case_log", "mak
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+def make_engine(url: str, lock_timeout_seconds: float = 10.0) -> Engine:
+    """The engine; `lock_timeout_seconds` is how long a write waits for another's lock before it fails (a
+    temporary fault: the pass stops and the next one tries again)."""
+    # hide_parameters: an error's text never carries the row's values (names, addresses, subjects) into a log.
+    engine = create_engine(url, future=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")  # readers (cases list) don't block the poller
-            cur.execute("PRAGMA busy_timeout=10000")
+            cur.execute(f"PRAGMA busy_timeout={int(lock_timeout_seconds * 1000)}")
             cur.close()
+    elif engine.dialect.name == "postgresql":
+        @event.listens_for(engine, "connect")
+        def _postgresql_lock_timeout(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f"SET lock_timeout = {int(lock_timeout_seconds * 1000)}")
+            cur.close()
+            dbapi_conn.commit()
     return engine
 
 

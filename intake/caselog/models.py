@@ -84,11 +84,17 @@ class Message(Base):
     stored_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(32), default=MessageStatus.RECEIVED, index=True)
     problem: Mapped[str | None] = mapped_column(Text)
-    from_address: Mapped[str | None] = mapped_column(String(320))
+    # An address over RFC 5321's 320 characters is no address: stored empty, never cut (intake/caselog/fit.py).
+    from_address: Mapped[str | None] = mapped_column(String(320), info={"overlong": "null"})
     from_name: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(Text)
     triage: Mapped[dict[str, Any] | None]
     filed_in: Mapped[str | None] = mapped_column(String(255))  # the queue folder it was moved to
+    # Hashes (intake.mailbox.fingerprints): the same mail again, a robot's repeated words, the thread it is in.
+    content_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    body_shape: Mapped[str | None] = mapped_column(String(64), index=True)
+    thread: Mapped[str | None] = mapped_column(String(64), index=True)
+    raw_deleted_at: Mapped[datetime | None]  # the raw bytes were deleted under [retention] raw_mail_days
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     case: Mapped[Case | None] = relationship(back_populates="messages")
 
@@ -109,7 +115,7 @@ class Case(Base):
     initial_received_at: Mapped[datetime]
     received_at: Mapped[datetime]
     requester_name: Mapped[str | None] = mapped_column(String(320))
-    requester_email: Mapped[str | None] = mapped_column(String(320))
+    requester_email: Mapped[str | None] = mapped_column(String(320), info={"overlong": "null"})
     requester_address: Mapped[str | None] = mapped_column(Text)  # contact details for correspondence
     requester_postal_address: Mapped[str | None] = mapped_column(Text)
     requester_social_handle: Mapped[str | None] = mapped_column(String(120))
@@ -160,6 +166,7 @@ class Notice(Base):
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retry_since: Mapped[datetime | None]  # the first attempt since it was queued or retried: the retry budget
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from intake.caselog.faults import TemporaryFault, is_transient, temporary
 from intake.caselog.models import MailboxCursor, Message
+from intake.errors import fault_trace
 from intake.mailbox import Fetched, Source, fingerprint, header_message_id
+from intake.vocabulary import MessageStatus
 
 __all__ = ["StoreCounts", "fetch_and_store"]
 
@@ -23,7 +26,19 @@ class StoreCounts:
 
 
 def fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: StoreCounts) -> None:
-    """Store every message the source has that the case log has not (one transaction per batch)."""
+    """Store every message the source has that the case log has not (one transaction per batch; if the
+    database refuses one message, the batch is stored one message at a time and that one is set aside). A
+    fault of the database itself (locked, full, gone) is a TemporaryFault: nothing is stored, the next pass
+    reads the same mail again; the mailbox's own faults (OSError) are left to the caller's reconnect."""
+    try:
+        _fetch_and_store(source, sessions, counts)
+    except Exception as exc:
+        if is_transient(exc) and not isinstance(exc, OSError | TemporaryFault):
+            raise temporary(exc, "storing new mail") from exc
+        raise
+
+
+def _fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: StoreCounts) -> None:
     key = source.key
     with sessions() as s:
         cursor = s.get(MailboxCursor, key)
@@ -31,28 +46,70 @@ def fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: Sto
         known = (set(s.scalars(select(Message.source_uid).where(Message.source == key)))
                  if source.wants_known_uids else set())
     for batch in source.batches(uidvalidity, last_uid, known):
-        with sessions() as s:
+        batch_counts = StoreCounts()
+        try:
+            _commit(sessions, key, batch.messages, batch.uidvalidity, batch_counts)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            log.warning("a batch of %d messages could not be stored (%s): storing them one by one",
+                        len(batch.messages), type(exc).__name__)
+            batch_counts = StoreCounts()
             for fetched in batch.messages:
-                _store(s, key, fetched, batch.uidvalidity, counts)
-            cursor = s.get(MailboxCursor, key) or MailboxCursor(source=key, last_uid=0)
-            if batch.uidvalidity is not None:
-                if cursor.uidvalidity != batch.uidvalidity:
-                    cursor.uidvalidity, cursor.last_uid = batch.uidvalidity, 0
-                cursor.last_uid = max([cursor.last_uid, *(int(f.uid) for f in batch.messages)])
-            s.add(cursor)
-            # Raw bytes and the cursor commit together: a crash re-reads, never skips.
-            s.commit()
+                try:
+                    _commit(sessions, key, [fetched], batch.uidvalidity, batch_counts)
+                except Exception as one:
+                    if is_transient(one):
+                        raise
+                    _set_aside(sessions, key, fetched, batch.uidvalidity, one, batch_counts)
+        counts.stored += batch_counts.stored
+        counts.duplicates += batch_counts.duplicates
 
 
-def _store(s: Session, key: str, fetched: Fetched, uidvalidity: int | None, counts: StoreCounts) -> None:
+def _commit(sessions: sessionmaker[Session], key: str, messages: list[Fetched], uidvalidity: int | None,
+            counts: StoreCounts, problem: str | None = None, past: int = 0) -> None:
+    """Store `messages` and move the cursor past them, in one transaction: a crash re-reads, never skips."""
+    with sessions() as s:
+        for fetched in messages:
+            _store(s, key, fetched, uidvalidity, counts, problem)
+        cursor = s.get(MailboxCursor, key) or MailboxCursor(source=key, last_uid=0)
+        if uidvalidity is not None:
+            if cursor.uidvalidity != uidvalidity:
+                cursor.uidvalidity, cursor.last_uid = uidvalidity, 0
+            cursor.last_uid = max([cursor.last_uid, past, *(int(f.uid) for f in messages)])
+        s.add(cursor)
+        s.commit()
+
+
+def _set_aside(sessions: sessionmaker[Session], key: str, fetched: Fetched, uidvalidity: int | None,
+               exc: Exception, counts: StoreCounts) -> None:
+    """The database refused this message: keep its raw bytes, without the parsed Message-ID, for a person."""
+    problem = f"could not be stored: {type(exc).__name__}"
+    log.error("uid %s %s; kept for a person: %s", fetched.uid, problem, fault_trace(exc))
+    try:
+        _commit(sessions, key, [fetched], uidvalidity, counts, problem)
+    except Exception as again:
+        if is_transient(again):
+            raise
+        # Not even its raw bytes: it stays in the mailbox, unfiled, and the cursor moves on past it.
+        log.error("uid %s could not be kept either; left in the mailbox for a person: %s", fetched.uid,
+                  fault_trace(again))
+        _commit(sessions, key, [], uidvalidity, counts, past=int(fetched.uid) if uidvalidity is not None else 0)
+
+
+def _store(s: Session, key: str, fetched: Fetched, uidvalidity: int | None, counts: StoreCounts,
+           problem: str | None = None) -> None:
     message_id = header_message_id(fetched.raw)
     fp = fingerprint(fetched.raw, message_id)
-    if s.scalar(select(Message.id).where(Message.fingerprint == fp)) is not None:
+    earlier = s.scalar(select(Message.id).where(Message.fingerprint == fp))
+    if earlier is not None:
         counts.duplicates += 1
-        log.info("uid %s is a message already stored (%s); not processed again", fetched.uid, message_id)
+        # Our id, not the Message-ID header: some mail programs build that from the sender's name or address.
+        log.info("uid %s is message %s again; not processed again", fetched.uid, earlier)
         return
     s.add(Message(source=key, source_uid=fetched.uid, uidvalidity=uidvalidity, fingerprint=fp,
-                  message_id=message_id, size=fetched.size, raw=fetched.raw, raw_is_complete=fetched.complete,
-                  arrived_at=fetched.arrived_at))
+                  message_id=None if problem else message_id, size=fetched.size, raw=fetched.raw,
+                  raw_is_complete=fetched.complete, arrived_at=fetched.arrived_at,
+                  status=MessageStatus.NEEDS_PERSON if problem else MessageStatus.RECEIVED, problem=problem))
     s.flush()  # a repeat within the same batch is caught by the query above
     counts.stored += 1

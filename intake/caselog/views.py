@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.settings import Settings
 from intake.caselog import Case
 from intake.caselog.clock import EVENT_TYPES, ClockEvent, ClockResult, ClockSettings, compute
 from intake.vocabulary import EventType, NoticeStatus
 
-__all__ = ["PAUSING_EVENTS", "Delivery", "case_clock", "case_json", "clock_kind", "clock_settings",
+__all__ = ["PAUSING_EVENTS", "Delivery", "case_clock", "case_json", "clock_kind", "clock_settings", "local_today",
            "pause_deliveries", "undelivered_pauses"]
 
 # Events that stop or pause a clock by telling the requester; each takes effect only once its notice is sent.
@@ -43,6 +44,11 @@ def clock_kind(case: Case) -> str:
     if case.regime == "eir":
         return "eir"
     return "foi"  # FOI, and mixed FOI+EIR requests run on the 20-working-day FOI clock
+
+
+def local_today(settings: Settings, now: datetime | None = None) -> date:
+    """Today in the organisation's time zone: the day `cases`, `daily` and the digest judge overdue against."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(settings.organisation.timezone)).date()
 
 
 def clock_settings(settings: Settings) -> ClockSettings:
@@ -109,7 +115,9 @@ def case_clock(case: Case, settings: Settings, today: date | None = None,
 
 def case_json(case: Case, settings: Settings, today: date | None = None,
               full: bool = False) -> dict[str, Any]:
-    clock = case_clock(case, settings, today)
+    """A case as `cases list` and `cases show` print it; its clock judged against `today` (default: the
+    organisation's today), so a case past its due date says overdue, as `daily` does."""
+    clock = case_clock(case, settings, today or local_today(settings))
     data: dict[str, Any] = {
         "reference": case.reference,
         "status": case.status,
@@ -125,6 +133,9 @@ def case_json(case: Case, settings: Settings, today: date | None = None,
         "valid": case.valid,
         "missing": list(case.missing),
         "clock_note": "; ".join(undelivered_pauses(case)) or None,
+        # Fees Regs reg 5, s.14(2): "similar to FOI-2026-00031, 83% (…)", for a person to weigh.
+        "related": "; ".join(str(line) for e in case.events if e.type == EventType.POSSIBLY_RELATED
+                             for line in e.data.get("lines", e.data.get("related_to", []))) or None,
     }
     if full:
         data.update({

@@ -15,34 +15,51 @@ from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
+from typing import NoReturn, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from classifier import Classifier, Decision, build_classifier
-from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Settings, load, parse
+from config.settings import ENV_VAR, ClassifierSettings, ConfigError, Logging, Settings, load, load_all, parse
 from intake.app import build, open_existing, run_forever
+from intake.app import logs as app_logs
+from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
+from intake.caselog.faults import TemporaryFault
 from intake.caselog.views import case_json
 from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
-from intake.errors import FoiIntakeError
+from intake.cli import reports as reports_cli
+from intake.cli import web as web_cli
+from intake.errors import FoiIntakeError, fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
 from intake.mailbox.parse import parse as parse_message
 
 log = logging.getLogger("foi-intake")
 
-EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURE, EXIT_CONFIG, EXIT_MAILBOX, EXIT_TEMPORARY = 0, 1, 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake on the command line said in one line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="foi-intake", description=__doc__)
+    p = _Parser(prog="foi-intake", description=__doc__)
     p.add_argument("--config", help="configuration TOML (default: $FOI_INTAKE_CONFIG)")
+    p.add_argument("--mailbox", metavar="NAME",
+                   help="one of the configuration's [[mailbox]] tables (poll, run, check and status serve every one)")
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = p.add_subparsers(dest="command", required=True)
+    # Every sub-command's parser is a _Parser too (argparse makes them of the parent's class).
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               p.add_subparsers(dest="command", required=True))
     sub.add_parser("init", help="create the database")
     poll = sub.add_parser("poll", help="one pass over the mailbox, then flush the outbox")
     poll.add_argument("--once", action="store_true", required=True,
@@ -67,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
+    reports_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     corrections_cli.add_corpus_parser(sub)
     return p
 
@@ -75,14 +94,14 @@ _ERRORS: tuple[tuple[type[FoiIntakeError], str, int], ...] = (
     (ConfigError, "configuration error: ", EXIT_CONFIG),
     (SourceUnavailable, "mailbox unavailable: ", EXIT_MAILBOX),
     (AuthenticationFailed, "authentication failed: ", EXIT_MAILBOX),
+    (TemporaryFault, "", EXIT_TEMPORARY),
     (FoiIntakeError, "", EXIT_FAILURE),
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    app_logs.configure(Logging(), args.verbose)  # until the configuration says otherwise
     try:
         if args.command == "deadline":
             return deadline_cli.run(args)
@@ -90,22 +109,53 @@ def main(argv: Sequence[str] | None = None) -> int:
             return demo()
         if args.command == "classify":
             return cmd_classify(args)
-        settings = load(args.config, secrets=args.command not in READ_ONLY)
+        secrets = args.command not in NO_SECRETS
+        if args.command in EVERY_MAILBOX:
+            every = load_all(args.config, secrets=secrets)
+            app_logs.configure(every[0].logging, args.verbose)  # [logging] is shared by every mailbox
+            chosen = [s for s in every if args.mailbox in (None, s.mailbox.name)]
+            if not chosen:
+                load(args.config, secrets=secrets, mailbox=args.mailbox)  # names the mailboxes there are
+            if args.command == "run":
+                return run_forever([build(s) for s in chosen])
+            return max(_each_mailbox(args, settings, len(chosen) > 1) for settings in chosen)
+        settings = load(args.config, secrets=secrets, mailbox=args.mailbox)
+        app_logs.configure(settings.logging, args.verbose)
         return COMMANDS[args.command](settings, args)
-    except FoiIntakeError as exc:
+    except Exception as exc:
+        return _failed(exc)
+
+
+# Commands that serve every mailbox of the configuration (or the one --mailbox names).
+EVERY_MAILBOX = frozenset({"init", "poll", "run", "check", "status"})
+
+
+def _each_mailbox(args: argparse.Namespace, settings: Settings, named: bool) -> int:
+    """One mailbox's part of a command: its failure is its own, and the next mailbox still gets its turn."""
+    if named:
+        print(f"[{settings.mailbox.name}]")
+    try:
+        return COMMANDS[args.command](settings, args)
+    except Exception as exc:
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """One line for a person, and the exit code for a monitor."""
+    if isinstance(exc, FoiIntakeError):
         prefix, code = next((p, c) for kind, p, c in _ERRORS if isinstance(exc, kind))
         print(f"foi-intake: {prefix}{exc}", file=sys.stderr)
         return code
-    except Exception as exc:
-        # A person gets one line; the engineer gets the traceback with -v (it never holds a message body).
-        log.debug("internal error", exc_info=True)
-        print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details",
-              file=sys.stderr)
-        return EXIT_FAILURE
+    # The engineer gets where it failed with -v (never the exception's text, which may quote a subject, a name
+    # or an address).
+    log.debug("internal error: %s", fault_trace(exc, frames=12))
+    print(f"foi-intake: internal error ({type(exc).__name__}); run again with -v for the details", file=sys.stderr)
+    return EXIT_FAILURE
 
 
-# Commands that only read the case log: they run without the mailbox and SMTP passwords.
-READ_ONLY = frozenset({"cases", "report", "status", "corpus"})
+# Commands that never log in to the mailbox or SMTP: they run without the passwords (`init` too, so an upgrade
+# needs no credential, which under systemd only the service itself is given; import only writes the case log).
+NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus", "export", "import", "web"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -117,15 +167,11 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     app = build(settings)
     try:
-        report, flushed = app.poll_and_flush()
+        report, flushed = Monitor(app).run("pass", app.poll_and_flush)  # the health file, as `run` writes it
     finally:
         app.close()
     print(f"{report.summary()} sent={flushed.sent} retrying={flushed.retrying} held={flushed.held}")
     return EXIT_OK
-
-
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    return run_forever(build(settings))
 
 
 def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
@@ -217,10 +263,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"init": cmd_init, "poll": cmd_poll, "run": cmd_run, "cases": cmd_cases, "case": desk_cli.run_case,
-            "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
+COMMANDS = {"init": cmd_init, "poll": cmd_poll, "cases": cmd_cases, "case": desk_cli.run_case,
+            "daily": desk_cli.run_daily, "report": reports_cli.run_report, "export": reports_cli.run_export,
+            "import": reports_cli.run_import, "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
-            "corpus": corrections_cli.run_corpus}
+            "corpus": corrections_cli.run_corpus, "serve": web_cli.run_serve, "web": web_cli.run_web}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"

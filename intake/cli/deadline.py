@@ -99,6 +99,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:  # includes _BadInput and compute()'s own checks
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    except OverflowError:  # counting working days past 31 December 9999
+        print(f"{PROG}: error: the due date would fall beyond the calendar (year 9999): check the dates given",
+              file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif args.explain:

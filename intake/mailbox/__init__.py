@@ -1,5 +1,6 @@
 """The mailbox: where mail comes from (IMAP or Maildir) and how one message is read (mail-parser)."""
 
+from intake.mailbox.idle import IdleUnsupported, Watcher, open_watcher
 from intake.mailbox.oauth2 import AuthenticationFailed
 from intake.mailbox.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
 from intake.mailbox.sources import (
@@ -19,15 +20,18 @@ __all__ = [
     "AuthenticationFailed",
     "Batch",
     "Fetched",
+    "IdleUnsupported",
     "ImapSource",
     "MaildirSource",
     "ParseError",
     "ParsedMessage",
     "Source",
     "SourceUnavailable",
+    "Watcher",
     "fingerprint",
     "header_message_id",
     "open_source",
+    "open_watcher",
     "parse",
     "with_reconnect",
 ]

@@ -11,12 +11,13 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 import mailparser
 
-from intake.errors import FoiIntakeError
+from intake.errors import FoiIntakeError, machine_fault
 from intake.mailbox.attachments import attachment_texts
 from intake.mailbox.htmltext import html_to_text
 
-# mail-parser logs every MIME type it does not decode at WARNING; that is noise, not a problem.
-logging.getLogger("mailparser").setLevel(logging.ERROR)
+# mail-parser logs the headers it cannot decode (a whole subject, at ERROR) and every MIME type it does not
+# decode: personal data and noise. Its problems reach us as exceptions and defects, never through its log.
+logging.getLogger("mailparser").setLevel(logging.CRITICAL + 1)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class ParsedMessage:
     attachments: tuple[str, ...] = field(default_factory=tuple)
     attachment_texts: tuple[str, ...] = field(default_factory=tuple)  # readable .txt/.docx/.odt/.pdf, capped
     defects: tuple[str, ...] = field(default_factory=tuple)
+    # Every Authentication-Results field, top (added last) first: intake.mailbox.authresults reads them.
+    auth_results: tuple[str, ...] = field(default_factory=tuple)
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -127,6 +130,8 @@ def _attachment_texts(mp: mailparser.MailParser) -> tuple[str, ...]:
     try:
         return attachment_texts(mp.message)
     except Exception as exc:  # odd MIME in an attachment never stops the message; a person reads the file
+        if machine_fault(exc):
+            raise  # a full disk is not the attachment's fault: the message waits for the next pass
         log.info("attachments not read: %s", type(exc).__name__)
         return ()
 
@@ -136,6 +141,8 @@ def parse(raw: bytes) -> ParsedMessage:
     try:
         mp = mailparser.parse_from_bytes(raw)
     except Exception as exc:  # mail-parser raises many types on broken input
+        if machine_fault(exc):
+            raise
         raise ParseError(f"mail-parser failed: {type(exc).__name__}") from exc
     headers = {k.lower(): _header_text(v) for k, v in (mp.headers or {}).items()}
     if not headers:
@@ -176,4 +183,5 @@ def parse(raw: bytes) -> ParsedMessage:
         attachments=tuple(fix_text(a.get("filename") or "") for a in mp.attachments),
         attachment_texts=_attachment_texts(mp),
         defects=tuple(str(d) for d in (mp.defects_categories or [])),
+        auth_results=tuple(_one_line(str(v)) for v in mp.message.get_all("Authentication-Results") or ()),
     )

@@ -19,6 +19,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Mailbox
 from intake.errors import FoiIntakeError
+from intake.mailbox import maildir_files
 from intake.mailbox.oauth2 import AccessToken, AuthenticationFailed, TokenProvider, token_provider
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,10 @@ class ImapSource:
         # Read-only: the DSP team's view of the mailbox (flags, unread state) is theirs.
         info = self._client.select_folder(self.cfg.folder, readonly=True)
         return self._client, int(info[b"UIDVALIDITY"])
+
+    def connection(self) -> imapclient.IMAPClient:
+        """The logged-in connection, the folder selected read-only (the IDLE watcher holds one of its own)."""
+        return self._select()[0]
 
     def batches(self, uidvalidity: int | None, last_uid: int,
                 known_uids: set[str]) -> Iterator[Batch]:
@@ -307,33 +312,34 @@ class MaildirSource:
         return self._box.get_folder(real)
 
     def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]:
+        """Move messages into `folder` as the files they are; returns the keys handled (moved, or gone already:
+        moved by a person). One that cannot be moved is logged and left for the next poll; the others go on."""
         target = self._folder(folder)
         moved = []
         for key, _validity, _message_id in items:
             try:
-                message = self._box.get_message(key)
+                path = self.path / self._box._lookup(key)  # type: ignore[attr-defined]
             except KeyError:
                 moved.append(key)  # already moved by a person
                 continue
-            target.add(message)
-            self._box.discard(key)
+            try:
+                maildir_files.move(path, target)
+            except OSError as exc:
+                log.warning("message file %s could not be moved to %s: %s", key, folder, type(exc).__name__)
+                continue
             moved.append(key)
         return moved
 
     def refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]:
         source, target, wanted = self._folder(from_folder), self._folder(to_folder), set(message_ids)
         for key in list(source.iterkeys()):
-            message = source.get_message(key)
-            if (message["Message-ID"] or "").strip() in wanted:
-                target.add(message)  # added before it is discarded: a crash between leaves two copies, never none
-                source.discard(key)
+            path = Path(source._path) / source._lookup(key)  # type: ignore[attr-defined]
+            if maildir_files.message_id_of(path) in wanted:
+                maildir_files.move(path, target)  # a rename: never two copies, never none
         return list(message_ids)
 
     def append(self, folder: str, raw: bytes) -> None:
-        message = mailbox.MaildirMessage(raw)
-        message.set_flags("S")
-        message.set_subdir("cur")
-        self._folder(folder).add(message)
+        maildir_files.deliver(self._folder(folder), raw, seen=True)
 
     def close(self) -> None:
         self._box.close()
@@ -351,8 +357,16 @@ class SourceUnavailable(FoiIntakeError):
     """The mailbox could not be reached after every reconnect attempt."""
 
 
-def with_reconnect(source: Source, cfg: Mailbox, action: Callable[[], T],
-                   sleep: Callable[[float], None] = time.sleep) -> T:
+class Reconnects(Protocol):
+    """What with_reconnect needs: a name for the log, and a way to drop a broken connection."""
+
+    key: str
+
+    def reset(self) -> None: ...
+
+
+def with_reconnect(source: Reconnects, cfg: Mailbox, action: Callable[[], T],
+                   sleep: Callable[[float], object] = time.sleep) -> T:
     """Run `action`, reconnecting with exponential backoff after a transient fault."""
     for attempt in range(1, cfg.reconnect_attempts + 1):
         try:

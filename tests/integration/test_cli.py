@@ -127,6 +127,7 @@ def test_run_polls_on_schedule_and_stops_cleanly_on_sigterm(tmp_path, mailbox, s
 def test_read_only_commands_need_no_mailbox_password(tmp_path, mailbox, smtp):
     # A manager reading the case log on another machine has no business holding the mailbox secret.
     config = write_config(tmp_path, mailbox, smtp)
+    assert run_cli("--config", str(config), "poll", "--once").returncode == 0  # a worker has passed: healthy
     (tmp_path / "imap.secret").unlink()
     for command in (["cases", "list"], ["status"], ["report", "--from", "2026-04-01", "--to", "2027-03-31"]):
         result = run_cli("--config", str(config), *command)

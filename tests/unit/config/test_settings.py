@@ -57,3 +57,24 @@ def test_the_environment_names_the_case_log_for_every_command(tmp_path: Path,
     monkeypatch.setenv(DATABASE_ENV_VAR, "not a url")
     with pytest.raises(ConfigError, match=r"database\.url: not a database URL"):
         parse(minimal(), tmp_path)
+
+
+def test_security_defaults_read_no_authentication_results_and_trust_no_other_domain(tmp_path: Path) -> None:
+    security = parse(minimal(), tmp_path).security
+    assert security.authserv_id is None and security.trusted_reply_to_domains == ()
+    assert (security.forward_max_age_working_days, security.duplicate_window_days) == (20, 30)
+    given = parse({**minimal(), "security": {"authserv_id": "MX.Example.nhs.uk ",
+                                             "trusted_reply_to_domains": ["Forms.Example.org"]}}, tmp_path).security
+    assert given.authserv_id == "mx.example.nhs.uk" and given.trusted_reply_to_domains == ("forms.example.org",)
+
+
+@pytest.mark.parametrize(("security", "message"), [
+    ({"trusted_reply_to_domains": ["someone@example.org"]}, "security.trusted_reply_to_domains: expected a list"),
+    ({"authserv_id": ""}, "security.authserv_id: expected a non-empty string"),
+    ({"forward_max_age_working_days": -1}, "security.forward_max_age_working_days: must be at least 0"),
+    ({"dmarc": "strict"}, "security.dmarc: unknown key"),
+])
+def test_a_wrong_security_setting_is_refused_naming_the_key(tmp_path: Path, security: dict[str, Any],
+                                                            message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse({**minimal(), "security": security}, tmp_path)
