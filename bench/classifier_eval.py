@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.calibrate import reliability
 from bench.compare import CONFIGS, Measured, measure_sets
 from bench.corpora import BLIND_DIR, CORPUS_DIR, PUBLIC_DIR, Example, load_corpus, load_public
 from bench.evaluation import (
@@ -176,6 +177,19 @@ def compare_lines(results: dict[str, dict[str, Measured]]) -> list[str]:
     return lines
 
 
+def reliability_lines(reports: dict[str, tuple[Report, Figures]], sets: dict[str, list[Example]]) -> list[str]:
+    """Whether the confidences mean what they say: within each band, how often the decisions were right."""
+    lines = section("Calibration: every decision's stated confidence against how often it was right")
+    lines.append(f"  {'set':<7} " + "  ".join(f"{'band':>9} {'n':>5} {'right':>6}" for _ in range(2)))
+    for key, (report, _figs) in reports.items():
+        examples = sets[key]
+        bands = [b for b in reliability(examples, [report.triages[ex.name] for ex in examples]) if b.decisions]
+        cells = [f"{b.low:.2f}-{b.high:.2f} {b.decisions:>5} {fmt(b.accuracy):>6}" for b in bands]
+        for i in range(0, len(cells), 2):
+            lines.append(f"  {key if i == 0 else '':<7} " + "  ".join(cells[i:i + 2]))
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     model = None if args.blank else (args.model or default_model())
@@ -199,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not PUBLIC_DIR.is_dir():
         out += section(f"Public corpus: {PUBLIC_DIR} not found — skipped")
     out += compare_lines(measured)
+    out += reliability_lines(reports, {key: examples for key, _t, examples, _tr in sets})
 
     for key, title in (("ours", "our corpus"), ("blind", "blind corpus"), ("public", "public corpus")):
         if key in reports and (key == "ours" or args.public):
