@@ -47,6 +47,8 @@ def describe(subject: str, questions: list[str]) -> str | None:
     return text[:2000] or None
 
 
+# What may answer our request for clarification (FOIA s.1(3)).
+_ANSWERS = frozenset({MessageKind.FOI_REQUEST, MessageKind.CLARIFICATION_REPLY})
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 
 
@@ -189,9 +191,6 @@ class Intake:
         if problem:
             self._needs_person(msg, problem, report)
             return
-        if triage.handling == Handling.PERSON:  # the decision policy (classifier/policy.py): nothing is sent
-            self._needs_person(msg, "; ".join(triage.person_reasons), report)
-            return
         original = find_duplicate(s, msg, self.settings.security.duplicate_window_days)
         if original is not None:
             self._copy_of(s, msg, original, report)
@@ -199,8 +198,13 @@ class Intake:
         linked = self._linked_case(s, parsed, triage)
         # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
         # except that whatever answers our request for clarification is the answer (s.1(3)).
-        answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
-                      and triage.kind == MessageKind.FOI_REQUEST)
+        waiting = linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
+        answers_us = waiting and triage.kind == MessageKind.FOI_REQUEST
+        # The decision policy (classifier/policy.py) leaves it for a person, nothing sent; an answer to our
+        # request for clarification is still its case's, however doubtful its kind looked alone.
+        if triage.handling == Handling.PERSON and not (waiting and triage.kind in _ANSWERS):
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
+            return
         if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
             if not from_requester(s, linked, parsed):
                 self._third_party(s, msg, linked, triage, report)

@@ -84,3 +84,21 @@ def test_the_real_classifier_files_another_bodys_acknowledgement_unanswered(tmp_
     [msg] = messages(app)
     assert msg.status in (MessageStatus.IGNORED, MessageStatus.NEEDS_PERSON)
     assert msg.triage is not None and msg.triage["kind"] == "auto_reply"
+
+
+def test_an_answer_to_our_clarification_request_is_its_case_answer_however_doubtful(app: App) -> None:
+    deliver(app, "Parking income", lambda p: Triage(kind=MessageKind.FOI_REQUEST, regime="foi", address=p.from_address,
+                                                    valid=False, missing=["name"]))
+    app.intake.poll_once()
+    [case] = cases(app)
+    deliver(app, "Re: Parking income", lambda p: Triage(
+        kind=MessageKind.FOI_REQUEST, regime="foi", name="Jordan Blake", address=p.from_address, valid=True,
+        reference=case.reference, handling=Handling.PERSON, person_reasons=["kind foi_request is doubtful"]))
+    deliver(app, "Re: Waiting", lambda p: Triage(
+        kind=MessageKind.FOI_REQUEST, regime="foi", name="Jordan Blake", address=p.from_address, valid=True,
+        handling=Handling.PERSON, person_reasons=["kind foi_request is doubtful"]))
+    report = app.intake.poll_once()
+    assert report.attached == 1 and report.cases_opened == [] and report.needs_person == 1
+    [again] = cases(app)
+    assert again.status == CaseStatus.OPEN and again.requester_name == "Jordan Blake"  # s.1(3): the clock restarts
+    assert notices(app) == ["clarification", "acknowledgement"]
