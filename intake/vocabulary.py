@@ -17,9 +17,11 @@ __all__ = [
     "SILENT_KINDS",
     "WRITTEN_ONLY_REGIMES",
     "CaseStatus",
+    "Certainty",
     "ClarificationRestart",
     "DeskRole",
     "EventType",
+    "Handling",
     "MessageKind",
     "MessageStatus",
     "NoticePurpose",
@@ -50,6 +52,24 @@ class MessageKind(StrEnum):
 SILENT_KINDS = frozenset({MessageKind.AUTO_REPLY, MessageKind.BOUNCE})
 # Kinds that open a case of their own; other kinds attach to one or go to a queue.
 CASE_KINDS = frozenset({MessageKind.FOI_REQUEST, MessageKind.REUSE_REQUEST, MessageKind.INTERNAL_REVIEW})
+
+
+class Handling(StrEnum):
+    """What the intake may do with a message on its own; the decision policy (classifier/policy.py) says which."""
+
+    AUTOMATIC = "automatic"  # act on the triage: acknowledge, clarify, attach, file
+    ACKNOWLEDGE = "acknowledge"  # open the case and acknowledge it (a clock starts, none stops); a person checks it
+    PERSON = "person"  # send nothing: a person decides first
+    SILENT = "silent"  # machine mail, surely: filed, never answered (RFC 3834)
+
+
+class Certainty(StrEnum):
+    """How strong the evidence for one decision is, before calibration (classifier/confidence.py)."""
+
+    CERTAIN = "certain"  # the mail's structure or headers: Auto-Submitted, a delivery report, a reply to our notice
+    SURE = "sure"  # the writer says so plainly: "subject access request", "I am a journalist"
+    LIKELY = "likely"  # a phrase or a shape that usually means it
+    WEAK = "weak"  # a hint, or a default nothing contradicts
 
 
 class Regime(StrEnum):

@@ -31,7 +31,7 @@ from intake.mailbox import (
     parse,
     with_reconnect,
 )
-from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus, Regime
+from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, Handling, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
 from responders.related import event_data as related_event_data
@@ -47,6 +47,8 @@ def describe(subject: str, questions: list[str]) -> str | None:
     return text[:2000] or None
 
 
+# What may answer our request for clarification (FOIA s.1(3)).
+_ANSWERS = frozenset({MessageKind.FOI_REQUEST, MessageKind.CLARIFICATION_REPLY})
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 
 
@@ -177,7 +179,7 @@ class Intake:
         msg.subject = parsed.subject
         triage = self.classifier.classify(parsed)
         msg.triage = triage.to_json()
-        if triage.silent:
+        if triage.silent and triage.handling != Handling.PERSON:
             msg.status = MessageStatus.IGNORED
             report.ignored += 1
             log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
@@ -196,8 +198,13 @@ class Intake:
         linked = self._linked_case(s, parsed, triage)
         # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
         # except that whatever answers our request for clarification is the answer (s.1(3)).
-        answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
-                      and triage.kind == MessageKind.FOI_REQUEST)
+        waiting = linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
+        answers_us = waiting and triage.kind == MessageKind.FOI_REQUEST
+        # The decision policy (classifier/policy.py) leaves it for a person, nothing sent; an answer to our
+        # request for clarification is still its case's, however doubtful its kind looked alone.
+        if triage.handling == Handling.PERSON and not (waiting and triage.kind in _ANSWERS):
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
+            return
         if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
             if not from_requester(s, linked, parsed):
                 self._third_party(s, msg, linked, triage, report)
@@ -309,6 +316,8 @@ class Intake:
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
         self._flag_related(s, case)
         report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        if triage.handling == Handling.ACKNOWLEDGE:  # acknowledged, never clarified: a person checks it
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:

@@ -247,6 +247,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
                   f"{'valid' if triage.valid else 'not valid' if triage.valid is False else 'not a request'}"
                   + (f" (missing {', '.join(triage.missing)})" if triage.missing else "")
                   + f"; name {triage.name!r}; flags {', '.join(triage.flags) or 'none'}")
+            print(f"    handling: {triage.handling}"
+                  + (f" — needs a person: {'; '.join(triage.person_reasons)}" if triage.needs_person else ""))
+            print("    confidence: " + ", ".join(f"{k} {v:.2f}" for k, v in triage.confidence.items()))
             for q in triage.questions:
                 print(f"    question: {q[:100]}")
             for r in triage.reasons:
