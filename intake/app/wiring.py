@@ -84,7 +84,7 @@ def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> 
     sessions = session_factory(engine)
     intake = Intake(settings, sessions)
     sent = settings.responders.sent_folder
-    archive = (lambda raw: intake.source.append(sent, raw)) if sent else None
+    archive = (lambda raws: intake.source.append(sent, raws)) if sent else None
     outbox = Outbox(settings.smtp, sessions, settings.organisation.foi_address, archive=archive)
     return App(settings, sessions, intake, outbox, Lease(engine, intake.source.key))
 
