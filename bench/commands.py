@@ -53,6 +53,7 @@ url = "sqlite:///{db}"
 class CommandRun:
     command: str
     seconds: float
+    cpu_seconds: float  # user + system: what the command cost, whatever else the machine was doing
     peak_mb: float
     output_kb: float  # what it printed; for daily, the digest it wrote
 
@@ -150,7 +151,7 @@ def run(config: Path, args: list[str], outbox: Path | None = None) -> CommandRun
         raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}")
     if outbox is not None:
         size = max((p.stat().st_size for p in outbox.glob("*digest*.eml")), default=0)
-    return CommandRun(" ".join(args), seconds, usage.ru_maxrss / 1024, size / 1024)
+    return CommandRun(" ".join(args), seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, size / 1024)
 
 
 def measure(cases: int, work: Path) -> list[CommandRun]:
@@ -178,7 +179,8 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="foi-bench-commands-"))
     work.mkdir(parents=True, exist_ok=True)
     for r in measure(args.cases, work):
-        print(f"{r.command:<40} {r.seconds:6.2f} s {r.peak_mb:6.0f} MB  {r.output_kb:8.1f} kB")
+        print(f"{r.command:<40} {r.seconds:6.2f} s ({r.cpu_seconds:.2f} s CPU) {r.peak_mb:6.0f} MB  "
+              f"{r.output_kb:8.1f} kB")
     return 0
 
 

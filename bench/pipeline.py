@@ -130,8 +130,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="foi-bench-commands-") as d:
             for _ in range(args.runs):
                 for r in commands.measure(args.cases, Path(d)):
-                    _add(cmd, f"{args.cases:,} cases | `{r.command}` | s, MB, kB out",
-                         f"{r.seconds:.2f} s, {r.peak_mb:.0f} MB, {r.output_kb:,.0f} kB")
+                    _add(cmd, f"{args.cases:,} cases | `{r.command}` | wall (CPU), peak RSS, output",
+                         f"{r.seconds:.2f} s ({r.cpu_seconds:.2f} s), {r.peak_mb:.0f} MB, {r.output_kb:,.0f} kB")
         lines += table(f"Commands at {args.cases:,} cases (a process each)", cmd, args.runs)
     if args.latency:
         lat: Cells = {}
