@@ -118,7 +118,7 @@ def imap_fetch(settings: Settings) -> Limit:
     """Every message of the folder fetched by UID in batches, as the pass fetches (BODY.PEEK[])."""
     source = ImapSource(settings.mailbox)
     start = time.perf_counter()
-    count = sum(len(b.messages) for b in source.batches(None, 0, set()))
+    count = sum(len(b.messages) for b in source.batches(None, 0, lambda keys: set()))
     seconds = time.perf_counter() - start
     source.close()
     return Limit(f"IMAP fetch (Dovecot, batches of {settings.mailbox.batch_size})", count, seconds)

@@ -27,7 +27,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Smtp
-from intake.caselog import Notice, NoticeStatus, add_event, utcnow
+from intake.caselog import Notice, NoticeStatus, add_event, checkpoint, utcnow
 from intake.caselog.faults import is_transient, temporary
 from intake.errors import fault_trace
 from intake.mailbox import TRANSIENT_ERRORS
@@ -99,6 +99,8 @@ class Outbox:
                     or_(Notice.status == NoticeStatus.SENDING,
                         (Notice.status == NoticeStatus.PENDING) & (Notice.next_attempt_at <= now)))
                 .order_by(Notice.id)).all()
+        if due:
+            checkpoint(self.sessions)  # the cases these notices acknowledge are on disk before the notices leave
         try:
             for notice_id in due:
                 try:

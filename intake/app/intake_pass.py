@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
-from intake.app.filing import FilingCounts, file_pending
+from intake.app.filing import FilingCounts, Follower, file_pending
 from intake.app.senders import find_duplicate, from_requester, note_identity, screen
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.clock import WorkingCalendar
@@ -85,6 +85,7 @@ class Intake:
         self.sleep = sleep
         self.tz = ZoneInfo(settings.organisation.timezone)
         self.calendar = WorkingCalendar(settings.clock.extra_non_working_days)
+        self.follower = Follower()  # after the first pass, filing looks again only at the cases changed since
 
     # -- fetch and store -------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class Intake:
         """Move handled messages into their case's folder, and earlier ones after their case (intake/app/filing.py)."""
         counts = FilingCounts()
         try:
-            file_pending(self.settings, self.sessions, self.source, counts)
+            file_pending(self.settings, self.sessions, self.source, counts, self.follower)
         finally:
             report.filed, report.refiled = report.filed + counts.filed, report.refiled + counts.refiled
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -43,9 +44,12 @@ def _fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: St
     with sessions() as s:
         cursor = s.get(MailboxCursor, key)
         uidvalidity, last_uid = (cursor.uidvalidity, cursor.last_uid) if cursor else (None, 0)
-        known = (set(s.scalars(select(Message.source_uid).where(Message.source == key)))
-                 if source.wants_known_uids else set())
-    for batch in source.batches(uidvalidity, last_uid, known):
+
+    def stored(keys: Sequence[str]) -> set[str]:
+        with sessions() as s:
+            return set(s.scalars(select(Message.source_uid).where(Message.source == key, Message.source_uid.in_(keys))))
+
+    for batch in source.batches(uidvalidity, last_uid, stored):
         batch_counts = StoreCounts()
         try:
             _commit(sessions, key, batch.messages, batch.uidvalidity, batch_counts)

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from config.settings import Mailbox
 from intake.mailbox import maildir_files
-from intake.mailbox.sources import Batch, Fetched, each
+from intake.mailbox.sources import Batch, Fetched, Stored, each
 
 __all__ = ["MaildirSource"]
 
 log = logging.getLogger(__name__)
+
+LOOKUP = 500  # keys asked about in one query
 
 
 class MaildirSource:
@@ -25,14 +27,16 @@ class MaildirSource:
         self.cfg = cfg
         self.path = Path(cfg.path)
         self.key = f"maildir://{self.path}"
-        self.wants_known_uids = True
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._box = mailbox.Maildir(self.path, factory=None, create=True)
 
-    def batches(self, uidvalidity: int | None, last_uid: int,
-                known_uids: set[str]) -> Iterator[Batch]:
+    def batches(self, uidvalidity: int | None, last_uid: int, stored: Stored) -> Iterator[Batch]:
         self._box.clean()
-        keys = sorted(k for k in self._box.iterkeys() if k not in known_uids)
+        present = sorted(self._box.iterkeys())  # filed mail has moved out: mostly what is new
+        known: set[str] = set()
+        for start in range(0, len(present), LOOKUP):
+            known |= stored(present[start:start + LOOKUP])
+        keys = [k for k in present if k not in known]
         for start in range(0, len(keys), self.cfg.batch_size):
             out = []
             for key in keys[start:start + self.cfg.batch_size]:

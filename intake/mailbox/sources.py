@@ -42,6 +42,10 @@ class Fetched:
     complete: bool = True
 
 
+# Which of these keys (Maildir message names) the case log already holds.
+Stored = Callable[[Sequence[str]], set[str]]
+
+
 @dataclass(frozen=True)
 class Batch:
     uidvalidity: int | None
@@ -52,11 +56,9 @@ class Source(Protocol):
     """What the intake needs of a mailbox; IMAP and Maildir both provide it."""
 
     key: str
-    # Maildir has no UIDs: it is told which keys are stored; IMAP uses the cursor instead.
-    wants_known_uids: bool
 
-    def batches(self, uidvalidity: int | None, last_uid: int,
-                known_uids: set[str]) -> Iterator[Batch]: ...
+    # Maildir has no UIDs: `stored(keys)` says which of its keys the case log holds; IMAP uses the cursor instead.
+    def batches(self, uidvalidity: int | None, last_uid: int, stored: Stored) -> Iterator[Batch]: ...
 
     def count(self) -> int: ...
 
@@ -77,7 +79,6 @@ class ImapSource:
     def __init__(self, cfg: Mailbox) -> None:
         self.cfg = cfg
         self.key = f"imap://{cfg.username}@{cfg.host}:{cfg.port}/{cfg.folder}"
-        self.wants_known_uids = False
         self._client: imapclient.IMAPClient | None = None
         self._tokens: TokenProvider | None = None
         if cfg.auth == "oauth2":
@@ -132,8 +133,7 @@ class ImapSource:
         """The logged-in connection, the folder selected read-only (the IDLE watcher holds one of its own)."""
         return self._select()[0]
 
-    def batches(self, uidvalidity: int | None, last_uid: int,
-                known_uids: set[str]) -> Iterator[Batch]:
+    def batches(self, uidvalidity: int | None, last_uid: int, stored: Stored) -> Iterator[Batch]:
         client, current = self._select()
         if uidvalidity is not None and current != uidvalidity:
             # RFC 3501: UIDs are meaningless across a UIDVALIDITY change; start again, and let
