@@ -78,7 +78,7 @@ class Intake:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self.sessions = sessions
-        self.classifier = classifier or build_classifier(settings)
+        self._classifier = classifier
         self.source = source or open_source(settings.mailbox)
         self.renderer = renderer or Renderer(settings.responders.templates_dir)
         self.desk = Desk(settings, Notifier(settings, self.renderer))
@@ -86,6 +86,18 @@ class Intake:
         self.tz = ZoneInfo(settings.organisation.timezone)
         self.calendar = WorkingCalendar(settings.clock.extra_non_working_days)
         self.follower = Follower()  # after the first pass, filing looks again only at the cases changed since
+
+    @property
+    def classifier(self) -> Classifier:
+        """Built at its first use: loading the statistical model is for the commands that classify, never for
+        `cases`, `report`, `status` or `daily`."""
+        if self._classifier is None:
+            self._classifier = build_classifier(self.settings)
+        return self._classifier
+
+    @classifier.setter
+    def classifier(self, value: Classifier) -> None:
+        self._classifier = value
 
     # -- fetch and store -------------------------------------------------------------------
 
@@ -187,22 +199,25 @@ class Intake:
             if triage.kind == MessageKind.BOUNCE:
                 self._record_bounce(s, msg)
             return
-        note_identity(s, msg, parsed)
-        problem = screen(parsed, triage, self.settings, msg.arrived_at)
+        with s.no_autoflush:  # lookups only: the message's new values are written once, with what it becomes
+            note_identity(s, msg, parsed)
+            problem = screen(parsed, triage, self.settings, msg.arrived_at)
+            original = None if problem else find_duplicate(s, msg, self.settings.security.duplicate_window_days)
+            linked = None if problem or original else self._linked_case(s, parsed, triage)
+            # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
+            # except that whatever answers our request for clarification is the answer (s.1(3)).
+            answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
+                          and triage.kind == MessageKind.FOI_REQUEST)
+            attaches = linked is not None and (triage.kind not in CASE_KINDS or answers_us)
+            ours = attaches and linked is not None and from_requester(s, linked, parsed)
         if problem:
             self._needs_person(msg, problem, report)
             return
-        original = find_duplicate(s, msg, self.settings.security.duplicate_window_days)
         if original is not None:
             self._copy_of(s, msg, original, report)
             return
-        linked = self._linked_case(s, parsed, triage)
-        # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
-        # except that whatever answers our request for clarification is the answer (s.1(3)).
-        answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
-                      and triage.kind == MessageKind.FOI_REQUEST)
-        if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
-            if not from_requester(s, linked, parsed):
+        if attaches and linked is not None:
+            if not ours:
                 self._third_party(s, msg, linked, triage, report)
                 return
             self.attach(s, msg, linked, triage, report)
