@@ -325,8 +325,10 @@ class Intake:
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
-        self._flag_related(s, case)
-        report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        # The case and its message are written (above); the rest reads them, and each notice is flushed for its id.
+        with s.no_autoflush:
+            self._flag_related(s, case)
+            report.notices_queued += self.desk.opened(s, case, triage, utcnow())
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:
