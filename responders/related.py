@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from classifier.similar import rank, terms
@@ -92,7 +92,7 @@ def flood_data(s: Session, case: Case, limit: int) -> dict[str, Any]:
     if not case.requester_email:
         return {}
     earlier = list(s.scalars(select(Case.reference).where(
-        func.lower(Case.requester_email) == case.requester_email.lower(), Case.id != case.id,
+        Case.requester_email == case.requester_email, Case.id != case.id,
         Case.kind == MessageKind.FOI_REQUEST, Case.initial_received_at <= case.initial_received_at,
         Case.initial_received_at >= case.initial_received_at - timedelta(days=1)).order_by(Case.id)))
     if len(earlier) + 1 <= limit:

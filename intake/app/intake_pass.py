@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
-from intake.app.filing import FilingCounts, file_pending
+from intake.app.filing import FilingCounts, Follower, file_pending
 from intake.app.senders import find_duplicate, from_requester, note_identity, screen
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.clock import WorkingCalendar
@@ -78,13 +78,26 @@ class Intake:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self.sessions = sessions
-        self.classifier = classifier or build_classifier(settings)
+        self._classifier = classifier
         self.source = source or open_source(settings.mailbox)
         self.renderer = renderer or Renderer(settings.responders.templates_dir)
         self.desk = Desk(settings, Notifier(settings, self.renderer))
         self.sleep = sleep
         self.tz = ZoneInfo(settings.organisation.timezone)
         self.calendar = WorkingCalendar(settings.clock.extra_non_working_days)
+        self.follower = Follower()  # after the first pass, filing looks again only at the cases changed since
+
+    @property
+    def classifier(self) -> Classifier:
+        """Built at its first use: loading the statistical model is for the commands that classify, never for
+        `cases`, `report`, `status` or `daily`."""
+        if self._classifier is None:
+            self._classifier = build_classifier(self.settings)
+        return self._classifier
+
+    @classifier.setter
+    def classifier(self, value: Classifier) -> None:
+        self._classifier = value
 
     # -- fetch and store -------------------------------------------------------------------
 
@@ -103,7 +116,7 @@ class Intake:
         """Move handled messages into their case's folder, and earlier ones after their case (intake/app/filing.py)."""
         counts = FilingCounts()
         try:
-            file_pending(self.settings, self.sessions, self.source, counts)
+            file_pending(self.settings, self.sessions, self.source, counts, self.follower)
         finally:
             report.filed, report.refiled = report.filed + counts.filed, report.refiled + counts.refiled
 
@@ -186,27 +199,30 @@ class Intake:
             if triage.kind == MessageKind.BOUNCE:
                 self._record_bounce(s, msg)
             return
-        note_identity(s, msg, parsed)
-        problem = screen(parsed, triage, self.settings, msg.arrived_at)
+        with s.no_autoflush:  # lookups only: the message's new values are written once, with what it becomes
+            note_identity(s, msg, parsed)
+            problem = screen(parsed, triage, self.settings, msg.arrived_at)
+            original = None if problem else find_duplicate(s, msg, self.settings.security.duplicate_window_days)
+            linked = None if problem or original else self._linked_case(s, parsed, triage)
+            # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
+            # except that whatever answers our request for clarification is the answer (s.1(3)).
+            waiting = linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
+            answers_us = waiting and triage.kind == MessageKind.FOI_REQUEST
+            attaches = linked is not None and (triage.kind not in CASE_KINDS or answers_us)
+            ours = attaches and linked is not None and from_requester(s, linked, parsed)
         if problem:
             self._needs_person(msg, problem, report)
             return
-        original = find_duplicate(s, msg, self.settings.security.duplicate_window_days)
         if original is not None:
             self._copy_of(s, msg, original, report)
             return
-        linked = self._linked_case(s, parsed, triage)
-        # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
-        # except that whatever answers our request for clarification is the answer (s.1(3)).
-        waiting = linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
-        answers_us = waiting and triage.kind == MessageKind.FOI_REQUEST
         # The decision policy (classifier/policy.py) leaves it for a person, nothing sent; an answer to our
         # request for clarification is still its case's, however doubtful its kind looked alone.
         if triage.handling == Handling.PERSON and not (waiting and triage.kind in _ANSWERS):
             self._needs_person(msg, "; ".join(triage.person_reasons), report)
             return
-        if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
-            if not from_requester(s, linked, parsed):
+        if attaches and linked is not None:
+            if not ours:
                 self._third_party(s, msg, linked, triage, report)
                 return
             self.attach(s, msg, linked, triage, report)
@@ -314,8 +330,10 @@ class Intake:
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
-        self._flag_related(s, case)
-        report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        # The case and its message are written (above); the rest reads them, and each notice is flushed for its id.
+        with s.no_autoflush:
+            self._flag_related(s, case)
+            report.notices_queued += self.desk.opened(s, case, triage, utcnow())
         if triage.handling == Handling.ACKNOWLEDGE:  # acknowledged, never clarified: a person checks it
             self._needs_person(msg, "; ".join(triage.person_reasons), report)
         return case

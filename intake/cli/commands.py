@@ -27,7 +27,7 @@ from intake.app import logs as app_logs
 from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.faults import TemporaryFault
-from intake.caselog.views import case_json
+from intake.caselog.views import case_json, with_clocks
 from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
@@ -159,7 +159,7 @@ NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus", "export",
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
-    build(settings, create=True).close()
+    build(settings, create=True, classify=False).close()
     print(f"database ready: {make_url(settings.database.url).render_as_string(hide_password=True)}")
     return EXIT_OK
 
@@ -183,7 +183,8 @@ def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
             query = select(Case).order_by(Case.id)
             if args.status:
                 query = query.where(Case.status == args.status)
-            rows = [case_json(c, settings) for c in s.scalars(query)]
+            # A batch of cases at a time, each batch's events and notices in one query.
+            rows = [case_json(c, settings) for c in s.scalars(with_clocks(query).execution_options(yield_per=500))]
             if args.overdue:
                 rows = [r for r in rows if r["clock_state"] == "overdue"]
             if args.json:
