@@ -13,7 +13,9 @@ Delivery guarantee (also in the README):
   connection drops while DATA is in flight, the outcome is in doubt. On the next flush the row
   is found still `sending`; with `smtp.in_doubt = "resend"` (default) it is sent again with the
   SAME Message-ID (at-least-once: the requester may see a duplicate, which mail clients thread
-  and often hide); with `"hold"` it is held for a person instead (at-most-once).
+  and often hide); with `"hold"` it is held for a person instead (at-most-once). If the process lives
+  but the case log refuses to record `sent` (locked, disk full), the flush stops and the next one
+  records it from memory: the notice is not sent again.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ class Outbox:
         self.sender = sender
         self.transport = transport or make_transport(cfg)
         self.archive = archive  # keeps a copy of each sent notice (the mailbox's Sent folder)
+        # Accepted by the server, but the case log could not record it (locked, disk full): recorded at the next flush,
+        # never sent again. Only a process that dies here forgets it, and then the in-doubt rule applies.
+        self._accepted: dict[int, datetime] = {}
 
     def _backoff(self, attempts: int) -> timedelta:
         wait = self.cfg.retry_backoff_seconds * 2 ** min(max(attempts - 1, 0), 32)
@@ -188,6 +193,9 @@ class Outbox:
             notice = session.get(Notice, notice_id)
             if notice is None or notice.status not in (NoticeStatus.PENDING, NoticeStatus.SENDING):
                 return
+            if notice.status == NoticeStatus.SENDING and notice.id in self._accepted:
+                self._record_sent(session, notice, self._accepted[notice.id], report)
+                return
             if notice.status == NoticeStatus.SENDING:
                 log.warning("notice %s (%s) was being sent when the process stopped: in doubt, %s",
                             notice.id, notice.kind, self.cfg.in_doubt)
@@ -211,10 +219,15 @@ class Outbox:
                 log.error("notice %s (%s) could not be sent: %s", notice.id, notice.kind, fault_trace(exc))
                 self._hold(session, notice, f"could not be sent: {type(exc).__name__}", report)
                 return
-            record_sent(notice, utcnow())
-            session.commit()
-            report.sent += 1
-            log.info("notice %s (%s) sent for case %s", notice.id, notice.kind, notice.case_id)
+            self._accepted[notice.id] = utcnow()
+            self._record_sent(session, notice, self._accepted[notice.id], report)
+
+    def _record_sent(self, session: Session, notice: Notice, at: datetime, report: FlushReport) -> None:
+        record_sent(notice, at)
+        session.commit()
+        del self._accepted[notice.id]
+        report.sent += 1
+        log.info("notice %s (%s) sent for case %s", notice.id, notice.kind, notice.case_id)
 
     def _failed(self, session: Session, notice: Notice, exc: NotSent | InDoubt, report: FlushReport) -> None:
         """Retry later within the budget; hold when it is spent, when no retry can help, or when in doubt."""

@@ -67,9 +67,12 @@ def fix_text(value: str) -> str:
 
 
 def _header_text(value: object) -> str:
-    """mail-parser gives address headers as (name, address) pairs: write them back as text."""
+    """mail-parser gives address headers as (name, address) pairs: write them back as text. A header given twice
+    comes as a list of its values: the first is read, as the stdlib reads it (and mail-parser reads addresses)."""
     if isinstance(value, list) and all(isinstance(x, tuple) and len(x) == 2 for x in value):
         return ", ".join(f'"{_one_line(n)}" <{a}>' if n else a for n, a in value)
+    if isinstance(value, list):
+        return _header_text(value[0]) if value else ""
     return _one_line(str(value))
 
 
@@ -172,7 +175,7 @@ def parse(raw: bytes) -> ParsedMessage:
         to=tuple(a.lower() for _, a in getaddresses([headers.get("to", "")]) if a),
         cc=tuple(a.lower() for _, a in getaddresses([headers.get("cc", "")]) if a),
         reply_to=reply_to.lower() if reply_to else None,
-        subject=_one_line(mp.subject or headers.get("subject", "")),
+        subject=_header_text(mp.subject or headers.get("subject", "")),
         date=date,
         in_reply_to=_ids(headers.get("in-reply-to", "")),
         references=_ids(headers.get("references", "")),

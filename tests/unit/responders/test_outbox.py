@@ -5,15 +5,18 @@ as told."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Connection
 
 from intake.app import App, build
 from intake.caselog import Notice, NoticeStatus, utcnow
+from intake.caselog.faults import TemporaryFault
 from intake.cli import demo_settings
 from responders.outbox import NotSent
 from tests.unit.app.test_routing import ScriptedClassifier, deliver, valid_request
@@ -143,3 +146,43 @@ def test_sent_copies_wait_for_the_next_flush_when_the_mailbox_is_down(app: App) 
     copies.down = None
     app.outbox.flush()
     assert copies.calls[-1] == 2 and all(archived(app).values())
+
+
+class LockedAfterSending:
+    """Sends; then another process takes the case log's write lock before `sent` can be recorded (found by the fault
+    harness, bench/faults.py: a one-second lock or a full disk there used to send the notice again)."""
+
+    def __init__(self, url: str) -> None:
+        self.sent: list[str] = []
+        self.engine = create_engine(url)
+        self.conn: Connection | None = None
+
+    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
+        self.sent.append(recipient)
+        self.conn = self.engine.connect()
+        if self.engine.dialect.name == "sqlite":
+            self.conn.exec_driver_sql("UPDATE notices SET status = status WHERE id = 0")
+        else:
+            self.conn.exec_driver_sql("LOCK TABLE notices IN EXCLUSIVE MODE")
+
+    def release(self) -> None:
+        assert self.conn is not None
+        self.conn.rollback()
+        self.conn.close()
+        self.engine.dispose()
+
+
+def test_a_notice_the_server_accepted_is_not_sent_again_when_recording_it_waited_for_a_lock(tmp_path: Path) -> None:
+    settings = demo_settings(tmp_path)
+    app = build(replace(settings, database=replace(settings.database, lock_timeout_seconds=0.2)), create=True)
+    app.intake.classifier = ScriptedClassifier()  # type: ignore[assignment]
+    deliver(app, "Waiting times", valid_request)
+    app.intake.poll_once()
+    transport = app.outbox.transport = LockedAfterSending(app.settings.database.url)
+    with pytest.raises(TemporaryFault, match="sending notice"):
+        app.outbox.flush()
+    transport.release()
+    assert app.outbox.flush().sent == 1
+    assert transport.sent == ["priya@example.org"]  # recorded as sent, never sent twice
+    assert notices(app)["priya@example.org"].status == NoticeStatus.SENT
+    app.close()
