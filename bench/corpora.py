@@ -5,6 +5,12 @@
 - the public requests, `../shared/corpus/requests-public/*.json` beside the repository
   (`load_public`), each turned into an RFC 5322 message in memory. Their kind `other` (a chaser) is
   our `general_enquiry`; labels that are null there are left out, so they are not scored.
+
+Scored as in our corpus: validity and missing parts only for requests (the public set's `valid_foi: false` on an
+auto-reply or an enquiry says "not a request", which is our kind, not our validity), and missing parts only where
+validity could be judged (a disclosure log removes the requester's name). A chaser or a reply on a case is labelled
+`follow_up` (the public `other`; ours: a general enquiry quoting a reference or noted as a chaser), so a new case
+opened for it counts as a wrong notice (bench/notices.py).
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
     for name in sorted(files):
         expected = dict(labels[name])
         notes = str(expected.pop("notes", "") or "")
+        expected["follow_up"] = expected.get("kind") == "general_enquiry" and bool(
+            expected.get("reference") or "chaser" in notes.lower())
         examples.append(Example(name, files[name].read_bytes(), expected, notes))
     return examples
 
@@ -63,6 +71,7 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
 _PUBLIC_LABELS = {"valid_foi": "valid", "missing": "missing", "media": "media",
                   "subject_access": "subject_access", "eir": "eir", "kind": "kind"}
 _PUBLIC_KINDS = {"other": "general_enquiry"}  # chasers are routine business for us
+_REQUEST_KINDS = ("foi_request", "reuse_request")  # the kinds validity is judged for
 
 
 def public_message(number: str, record: Mapping[str, Any]) -> bytes:
@@ -89,6 +98,12 @@ def load_public(directory: Path = PUBLIC_DIR) -> list[Example]:
             if value is None:
                 continue
             expected[ours] = _PUBLIC_KINDS.get(value, value) if ours == "kind" else value
+        expected["follow_up"] = (record.get("labels") or {}).get("kind") == "other"
+        if expected.get("kind") not in _REQUEST_KINDS:
+            expected.pop("valid", None)
+            expected.pop("missing", None)
+        elif expected.get("valid") is None:
+            expected.pop("missing", None)
         examples.append(Example(path.name, public_message(path.stem, record), expected,
                                 str(record.get("notes") or "")))
     return examples

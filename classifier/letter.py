@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parseaddr, parsedate_to_datetime
 
+from classifier.layout import Layout, find_layout
 from classifier.lexicon import Lexicon
 from intake.mailbox.parse import ParsedMessage
 
@@ -27,6 +28,7 @@ class Letter:
     original_date: date | None = None
     wrapper: str = ""  # a member of staff's covering note, when forwarded
     relayed: bool = False  # came through a web form or SMS gateway from a no-reply address
+    layout: Layout = field(default_factory=Layout)  # its parts by position and shape (classifier/layout.py)
 
 
 def parse_loose_date(value: str) -> date | None:
@@ -101,10 +103,15 @@ def _form_letter(msg: ParsedMessage, lexicon: Lexicon) -> Letter | None:
 
 
 def read_letter(msg: ParsedMessage, staff_domains: tuple[str, ...], lexicon: Lexicon, relay: bool = False) -> Letter:
-    """The requester's words; for a staff forward, the original inside it and its sender and date.
+    """The requester's words, and their layout; for a staff forward, the original inside it and its sender and date.
 
     `relay` says the sender is a no-reply machine; if the text is a form submission, the person's
     name, email and message are read from its fields."""
+    letter = _letter(msg, staff_domains, lexicon, relay)
+    return replace(letter, layout=find_layout(letter.text, lexicon, msg.text))
+
+
+def _letter(msg: ParsedMessage, staff_domains: tuple[str, ...], lexicon: Lexicon, relay: bool) -> Letter:
     form = _form_letter(msg, lexicon) if relay else None
     if form is not None:
         return form

@@ -17,12 +17,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from classifier.chain import DEFAULT_CHAIN, Row, build_pipeline, load_chain
-from classifier.letter import read_letter
+from classifier.confidence import Calibration, assess
+from classifier.letter import Letter, read_letter
 from classifier.lexicon import Lexicon
 from classifier.names import Names, entity_window
+from classifier.opinion import SecondOpinion, agreements, model_text
+from classifier.policy import decide
 from classifier.rules import REGISTRY, Context, Rule
 from classifier.rules.loop import sender_is_automated
 from classifier.triage import Triage
+from config.classifier import DecisionPolicy
 from config.settings import Settings
 from intake.mailbox.parse import ParsedMessage
 
@@ -69,23 +73,31 @@ def load_model(name: str | None) -> Language | None:
 
 def build_classifier(settings: Settings) -> Classifier:
     """The classifier an organisation's configuration asks for."""
-    org = settings.organisation
-    return Classifier(own_addresses=(org.foi_address,), lexicon_dir=settings.classifier.lexicon_dir,
-                      model=settings.classifier.model, staff_domains=org.staff_domains,
+    org, cl = settings.organisation, settings.classifier
+    return Classifier(own_addresses=(org.foi_address,), lexicon_dir=cl.lexicon_dir,
+                      model=cl.model, staff_domains=org.staff_domains,
                       reference_formats=(org.reference_format, org.sar_reference_format),
-                      chain=settings.classifier.chain,
+                      chain=cl.chain, policy=cl.policy, opinion=cl.second_opinion,
                       organisation_addresses=(org.foi_address, org.dsp_address, org.comms_address),
                       trusted_reply_to_domains=settings.security.trusted_reply_to_domains)
 
 
 class Classifier:
-    """Turns a parsed message into a Triage; every decision carries its reasons."""
+    """Turns a parsed message into a Triage; every decision carries its reasons, its confidence, and the policy's
+    word on whether the intake may act on it alone.
+
+    `opinion` is the learned second opinion: True loads the committed model (none if absent), False runs the
+    rules alone; `calibration` defaults to the committed table (classifier/model/calibration.json)."""
 
     def __init__(self, own_addresses: tuple[str, ...] = (), lexicon_dir: Path | None = None,
                  model: str | None = None, staff_domains: tuple[str, ...] = (),
                  reference_formats: tuple[str, ...] = ("FOI-{year}-{seq:05d}", "SAR-{year}-{seq:05d}"),
                  chain: Path | None = None, organisation_addresses: tuple[str, ...] = (),
-                 trusted_reply_to_domains: tuple[str, ...] = ()) -> None:
+                 trusted_reply_to_domains: tuple[str, ...] = (), policy: DecisionPolicy | None = None,
+                 opinion: SecondOpinion | bool | None = True, calibration: Calibration | None = None) -> None:
+        self.policy = policy or DecisionPolicy()
+        self.opinion = SecondOpinion.load() if opinion is True else opinion or None
+        self.calibration = calibration or Calibration.load()
         chain_file = chain or DEFAULT_CHAIN
         self.chain: tuple[Row, ...] = load_chain(chain_file)
         self.nlp = build_pipeline(self.chain, lexicon_dir, chain_file.name)
@@ -114,11 +126,15 @@ class Classifier:
     def classify(self, msg: ParsedMessage) -> Triage:
         return self.classify_many([msg])[0]
 
-    def classify_many(self, messages: Sequence[ParsedMessage], batch_size: int = 64) -> list[Triage]:
+    def letters(self, messages: Sequence[ParsedMessage]) -> list[Letter]:
+        """The requester's own words in each message, and their layout."""
         automated = self.lexicon.words("automated_senders.txt")
-        letters = [read_letter(m, self.context.staff_domains, self.lexicon,
-                               relay=bool(sender_is_automated(m.from_address, automated)))
-                   for m in messages]
+        return [read_letter(m, self.context.staff_domains, self.lexicon,
+                            relay=bool(sender_is_automated(m.from_address, automated)))
+                for m in messages]
+
+    def classify_many(self, messages: Sequence[ParsedMessage], batch_size: int = 64) -> list[Triage]:
+        letters = self.letters(messages)
         if self.model is not None:
             # The model reads only the signature window, only where the From name is not a full
             # name already, and all such windows in one batch.
@@ -137,7 +153,20 @@ class Classifier:
                 doc = component(doc)
             out.append(doc._.triage)
         self._entities.clear()
+        self._judge(messages, letters, out, batch_size)
         return out
+
+    def _judge(self, messages: Sequence[ParsedMessage], letters: Sequence[Letter], triages: Sequence[Triage],
+               batch_size: int) -> None:
+        """The second opinion, each decision's confidence, and the policy's handling."""
+        opinions: list[dict[str, float]] = [{} for _ in triages]
+        if self.opinion is not None:
+            opinions = self.opinion.predict([model_text(m.subject, letter)
+                                             for m, letter in zip(messages, letters, strict=True)], batch_size)
+        for triage, opinion in zip(triages, opinions, strict=True):
+            triage.opinion = opinion
+            assess(triage, self.chain, self.calibration, agreements(triage, opinion) if opinion else None)
+            decide(triage, self.policy)
 
     @property
     def rules(self) -> list[tuple[str, str]]:

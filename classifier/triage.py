@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from intake.vocabulary import SILENT_KINDS, MessageKind, Regime
+from intake.vocabulary import SILENT_KINDS, Certainty, Handling, MessageKind, Regime
 
 __all__ = ["FLAG_FIELDS", "KINDS", "REGIMES", "SILENT_KINDS", "Decision", "Reason", "Triage", "short"]
 
@@ -44,9 +44,11 @@ class Decision:
     evidence: str
     reasons: tuple[Reason, ...] = field(default=(), compare=False)
     values: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # How strong the evidence is, before calibration (classifier/confidence.py).
+    certainty: Certainty = field(default=Certainty.LIKELY, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "hit": self.hit, "evidence": self.evidence}
+        return {"rule": self.rule, "hit": self.hit, "evidence": self.evidence, "certainty": self.certainty}
 
     def explain(self) -> str:
         """One line for a person: `hit   validity — name, address and description`."""
@@ -79,6 +81,15 @@ class Triage:
     reasons: list[Reason] = field(default_factory=list)
     # Every rule that ran, hit or miss, in chain order.
     decisions: list[Decision] = field(default_factory=list)
+    # Each decision's calibrated confidence (classifier/confidence.py): kind, regime, every flag, name, address,
+    # description and valid.
+    confidence: dict[str, float] = field(default_factory=dict)
+    certainty: dict[str, str] = field(default_factory=dict)  # the strength of the evidence each confidence rests on
+    # The learned model's second opinion: each of its labels' probability (classifier/opinion.py); empty without it.
+    opinion: dict[str, float] = field(default_factory=dict)
+    # What the intake may do on its own, and why a person is needed (classifier/policy.py).
+    handling: Handling = Handling.AUTOMATIC
+    person_reasons: list[str] = field(default_factory=list)
 
     def because(self, rule: str, decision: str, evidence: str) -> None:
         self.reasons.append(Reason(rule, decision, short(evidence)))
@@ -86,6 +97,11 @@ class Triage:
     @property
     def silent(self) -> bool:
         return self.kind in SILENT_KINDS
+
+    @property
+    def needs_person(self) -> bool:
+        """Whether the policy leaves the message for a person (with or without a plain acknowledgement)."""
+        return self.handling in (Handling.ACKNOWLEDGE, Handling.PERSON)
 
     @property
     def flags(self) -> list[str]:
@@ -102,4 +118,5 @@ class Triage:
         data["original_received"] = (self.original_received.isoformat()
                                      if self.original_received else None)
         data["flags"] = self.flags
+        data["needs_person"] = self.needs_person
         return data

@@ -17,7 +17,7 @@ __all__ = ["OVERRIDABLE", "expand"]
 
 # Sections a mailbox may override under its own table; the rest (classifier, logging) serve every mailbox.
 OVERRIDABLE = ("organisation", "smtp", "database", "schedule", "clock", "responders", "queues", "fees", "oauth2",
-               "health", "security", "retention")
+               "health", "security", "retention", "web")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
 

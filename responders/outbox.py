@@ -21,164 +21,39 @@ Delivery guarantee (also in the README):
 from __future__ import annotations
 
 import logging
-import os
-import smtplib
-import ssl
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Smtp
-from intake.caselog import Notice, NoticeStatus, add_event, utcnow
+from intake.caselog import Notice, NoticeStatus, add_event, checkpoint, utcnow
 from intake.caselog.faults import is_transient, temporary
 from intake.errors import fault_trace
 from intake.mailbox import TRANSIENT_ERRORS
-from intake.mailbox.oauth2 import AuthenticationFailed, token_provider, xoauth2
-from intake.private import private_dir
 from intake.vocabulary import EventType
+from responders.transport import (
+    FileTransport,
+    InDoubt,
+    NotSent,
+    SessionTransport,
+    SmtpTransport,
+    Transport,
+    Undeliverable,
+    connect,
+    make_transport,
+)
 
-__all__ = ["FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport", "Transport",
-           "Undeliverable", "connect", "make_transport", "record_sent"]
+__all__ = ["ARCHIVE_BATCH", "Archive", "FileTransport", "FlushReport", "InDoubt", "NotSent", "Outbox", "SmtpTransport",
+           "Transport", "Undeliverable", "connect", "make_transport", "record_sent"]
+
+ARCHIVE_BATCH = 50  # Sent copies stored together (one MULTIAPPEND where the server offers it)
+# Stores copies of sent notices in the Sent folder; returns how many of them, from the first, are stored.
+Archive = Callable[[Sequence[bytes]], int]
 
 log = logging.getLogger(__name__)
-
-
-class NotSent(Exception):
-    """The message was certainly not accepted by the server."""
-
-
-class Undeliverable(NotSent):
-    """Certainly not accepted, and trying again will not change that: held for a person at once."""
-
-
-class InDoubt(Exception):
-    """DATA was sent but no reply came: the server may or may not have accepted it."""
-
-
-class Transport(Protocol):
-    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None: ...
-
-
-def _authenticate(client: smtplib.SMTP, cfg: Smtp) -> None:
-    """Log in with the password or AUTH XOAUTH2; a refusal is AuthenticationFailed, never retried."""
-    tokens = None
-    if cfg.auth == "oauth2":
-        assert cfg.oauth2 is not None  # parse() sets it whenever auth is oauth2
-        tokens = token_provider(cfg.oauth2, cfg.username)
-    token = tokens.token() if tokens is not None else None
-    try:
-        if token is not None:
-            initial = xoauth2(cfg.username, token)
-            # After a refusal Google and Microsoft send a 334 error challenge that wants an empty reply.
-            client.auth("XOAUTH2", lambda challenge=None: "" if challenge else initial, initial_response_ok=True)
-        elif cfg.username:
-            client.login(cfg.username, cfg.password)
-    except smtplib.SMTPAuthenticationError as exc:
-        if 400 <= exc.smtp_code < 500:  # 454: a temporary failure at the server, worth another try
-            raise
-        if tokens is not None and token is not None:
-            tokens.forget(token)  # revoked or expired early: the next attempt fetches a new one
-        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise AuthenticationFailed(f"SMTP server {cfg.host}:{cfg.port} refused the {cfg.auth} login as "
-                                   f"{cfg.username}: {exc.smtp_code} {' '.join(reply.split())}") from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        raise AuthenticationFailed(f"SMTP server {cfg.host}:{cfg.port} offers no AUTH: {exc}") from exc
-
-
-def connect(cfg: Smtp) -> smtplib.SMTP:
-    """An SMTP session as configured (SSL, STARTTLS or plain; login if a username is set)."""
-    ctx = ssl.create_default_context()
-    client = (smtplib.SMTP_SSL(cfg.host, cfg.port, context=ctx, timeout=cfg.timeout_seconds) if cfg.tls == "ssl"
-              else smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds))
-    try:
-        client.ehlo()
-        if cfg.tls == "starttls":
-            client.starttls(context=ctx)
-            client.ehlo()
-        _authenticate(client, cfg)
-    except BaseException:
-        client.close()
-        raise
-    return client
-
-
-class SmtpTransport:
-    def __init__(self, cfg: Smtp) -> None:
-        self.cfg = cfg
-        # The last login refusal, for the caller to report once (`poll --once` exits 3); None after a login.
-        self.auth_failure: AuthenticationFailed | None = None
-
-    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
-        client: smtplib.SMTP | None = None
-        try:
-            try:
-                try:
-                    client = connect(self.cfg)
-                    self.auth_failure = None
-                except AuthenticationFailed as exc:
-                    self.auth_failure = exc
-                    raise NotSent(str(exc)) from exc
-                code, _ = client.mail(sender, _mail_options(client, sender, recipient))
-                if code != 250:
-                    raise NotSent(f"MAIL FROM refused: {code}")
-                code, _ = client.rcpt(recipient)
-                if code not in (250, 251):
-                    raise NotSent(f"RCPT TO refused: {code}")  # the reply echoes the address: not for logs
-            except (OSError, smtplib.SMTPException) as exc:
-                raise NotSent(f"{type(exc).__name__}: {exc}") from exc
-            try:
-                client.data(raw)
-            except smtplib.SMTPDataError as exc:
-                raise NotSent(f"DATA refused: {exc.smtp_code}") from exc
-            except (OSError, smtplib.SMTPException) as exc:
-                raise InDoubt(f"{type(exc).__name__} during DATA") from exc
-            try:
-                client.quit()
-            except (OSError, smtplib.SMTPException):
-                log.debug("QUIT failed after a delivered message", exc_info=True)
-        finally:
-            if client is not None:
-                client.close()
-
-
-def _mail_options(client: smtplib.SMTP, sender: str, recipient: str) -> list[str]:
-    """SMTPUTF8 for an international address (RFC 6531), if the server offers it; else it cannot go this way."""
-    if sender.isascii() and recipient.isascii():
-        return []
-    if not client.has_extn("smtputf8"):
-        raise Undeliverable("the address is international (not ASCII) and the SMTP server does not offer "
-                            "SMTPUTF8: send it by hand, or through a server that does")
-    return ["SMTPUTF8", *(["BODY=8BITMIME"] if client.has_extn("8bitmime") else [])]
-
-
-class FileTransport:
-    """Writes each notice as an .eml file (the embedded default and the demo)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def send(self, sender: str, recipient: str, raw: bytes, name: str) -> None:
-        try:
-            private_dir(self.directory)  # notices name requesters: owner-only, like the files mkstemp makes
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
-            os.replace(tmp, self.directory / f"{name}.eml")  # atomic: never half a file
-        except OSError as exc:
-            raise NotSent(str(exc)) from exc
-
-
-def make_transport(cfg: Smtp) -> Transport:
-    if cfg.kind == "file":
-        assert cfg.path is not None
-        return FileTransport(cfg.path)
-    return SmtpTransport(cfg)
 
 
 def record_sent(notice: Notice, at: datetime) -> None:
@@ -195,7 +70,7 @@ class FlushReport:
 
 class Outbox:
     def __init__(self, cfg: Smtp, sessions: sessionmaker[Session], sender: str,
-                 transport: Transport | None = None, archive: Callable[[bytes], None] | None = None) -> None:
+                 transport: Transport | None = None, archive: Archive | None = None) -> None:
         self.cfg = cfg
         self.sessions = sessions
         self.sender = sender
@@ -229,13 +104,19 @@ class Outbox:
                     or_(Notice.status == NoticeStatus.SENDING,
                         (Notice.status == NoticeStatus.PENDING) & (Notice.next_attempt_at <= now)))
                 .order_by(Notice.id)).all()
-        for notice_id in due:
-            try:
-                self._send_one(notice_id, report)
-            except Exception as exc:
-                if is_transient(exc):
-                    raise temporary(exc, f"sending notice {notice_id}") from exc
-                self._set_aside(notice_id, exc, report)
+        if due:
+            checkpoint(self.sessions)  # the cases these notices acknowledge are on disk before the notices leave
+        try:
+            for notice_id in due:
+                try:
+                    self._send_one(notice_id, report)
+                except Exception as exc:
+                    if is_transient(exc):
+                        raise temporary(exc, f"sending notice {notice_id}") from exc
+                    self._set_aside(notice_id, exc, report)
+        finally:
+            if isinstance(self.transport, SessionTransport):
+                self.transport.close()  # one SMTP session per flush
         if self.archive is not None:
             try:
                 self._archive_sent()
@@ -267,22 +148,45 @@ class Outbox:
         report.held += 1
 
     def _archive_sent(self) -> None:
-        """Copy sent notices into the Sent folder; a failure is retried at the next flush."""
-        assert self.archive is not None
-        with self.sessions() as session:
-            for notice in session.scalars(select(Notice).where(Notice.status == NoticeStatus.SENT,
-                                                               Notice.archived.is_(False)).order_by(Notice.id)):
-                try:
-                    self.archive(notice.raw)
-                except TRANSIENT_ERRORS as exc:  # the mailbox is down; the notice itself is already sent
-                    log.warning("copy of notice %s to the Sent folder failed, will retry: %s", notice.id,
-                                type(exc).__name__)
+        """Copy sent notices into the Sent folder, a batch at a time; what fails is tried again at the next flush."""
+        after = 0
+        while True:
+            with self.sessions() as session:
+                batch = session.execute(select(Notice.id, Notice.raw).where(
+                    Notice.status == NoticeStatus.SENT, Notice.archived.is_(False), Notice.id > after)
+                    .order_by(Notice.id).limit(ARCHIVE_BATCH)).all()
+                if not batch:
                     return
-                except Exception as exc:  # this one copy: the others go on, it is tried again at the next flush
-                    log.error("copy of notice %s to the Sent folder failed: %s", notice.id, fault_trace(exc))
-                    continue
-                notice.archived = True
-                session.commit()
+                after = batch[-1].id
+                stored, down = self._store_copies([(row.id, row.raw) for row in batch])
+                if stored:
+                    session.execute(update(Notice).where(Notice.id.in_(stored)).values(archived=True))
+                    session.commit()
+            if down:
+                return
+
+    def _store_copies(self, batch: list[tuple[int, bytes]]) -> tuple[list[int], bool]:
+        """The ids of the notices whose copies are now stored, and whether the mailbox failed (the rest wait for the
+        next flush). After a refusal the batch is stored one by one, so one bad copy never keeps the others out."""
+        assert self.archive is not None
+        try:
+            count = self.archive([raw for _, raw in batch])
+            return [notice_id for notice_id, _ in batch[:count]], count < len(batch)
+        except TRANSIENT_ERRORS as exc:  # the mailbox is down; the notices themselves are already sent
+            log.warning("copies of %d notice(s) to the Sent folder failed, will retry: %s", len(batch),
+                        type(exc).__name__)
+            return [], True
+        except Exception as exc:
+            if len(batch) == 1:
+                log.error("copy of notice %s to the Sent folder failed: %s", batch[0][0], fault_trace(exc))
+                return [], False
+        stored: list[int] = []
+        for one in batch:
+            done, down = self._store_copies([one])
+            stored += done
+            if down:
+                return stored, True
+        return stored, False
 
     def _send_one(self, notice_id: int, report: FlushReport) -> None:
         with self.sessions() as session:

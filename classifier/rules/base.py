@@ -16,7 +16,7 @@ from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.triage import Decision, Reason, Triage, short
 from intake.mailbox.parse import ParsedMessage
-from intake.vocabulary import MessageKind
+from intake.vocabulary import Certainty, MessageKind
 
 __all__ = ["REGISTRY", "Context", "EntityFinder", "Rule", "first_match"]
 
@@ -70,16 +70,19 @@ class Rule:
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         raise NotImplementedError
 
-    def hit(self, decision: str, evidence: str, **values: Any) -> Decision:
+    def hit(self, decision: str, evidence: str, *, certainty: Certainty = Certainty.LIKELY,
+            **values: Any) -> Decision:
         """A hit, explained to a person as `decision` with its evidence."""
-        return self.decide(True, evidence, [(decision, evidence)], **values)
+        return self.decide(True, evidence, [(decision, evidence)], certainty=certainty, **values)
 
-    def miss(self, evidence: str, **values: Any) -> Decision:
-        return self.decide(False, evidence, [], **values)
+    def miss(self, evidence: str, *, certainty: Certainty = Certainty.SURE, **values: Any) -> Decision:
+        """A miss: by default sure, as nothing pointed the other way; WEAK when a hint was seen and set aside."""
+        return self.decide(False, evidence, [], certainty=certainty, **values)
 
-    def decide(self, hit: bool, evidence: str, reasons: list[tuple[str, str]], **values: Any) -> Decision:
+    def decide(self, hit: bool, evidence: str, reasons: list[tuple[str, str]], *,
+               certainty: Certainty = Certainty.LIKELY, **values: Any) -> Decision:
         return Decision(self.name, hit, short(evidence),
-                        tuple(Reason(self.name, d, short(e)) for d, e in reasons), values)
+                        tuple(Reason(self.name, d, short(e)) for d, e in reasons), values, certainty)
 
 
 def first_match(pattern: re.Pattern[str], text: str) -> str | None:

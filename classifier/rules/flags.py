@@ -10,12 +10,13 @@ from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule, first_match
 from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
-from intake.vocabulary import MessageKind, Regime
+from intake.vocabulary import Certainty, MessageKind, Regime
 
 __all__ = ["Environmental", "MediaRequest", "Questions", "RegimeRule", "SubjectAccess", "list_items",
            "listed_questions", "negated_before", "without_signature"]
 
 K = MessageKind
+C = Certainty
 _REQUEST_LIKE = frozenset({K.FOI_REQUEST, K.REUSE_REQUEST})
 
 
@@ -38,7 +39,9 @@ def negated_before(lexicon: Lexicon, text: str, start: int) -> bool:
 class SubjectAccess(Rule):
     name = "subject_access"
     description = "Asks for the requester's own personal data: data protection, not FOI (policy 2.6, 24.2)."
-    applies_to = _REQUEST_LIKE
+    # A chaser, a clarification or a complaint about one's own data is the data protection team's too.
+    applies_to = frozenset({K.FOI_REQUEST, K.REUSE_REQUEST, K.INTERNAL_REVIEW, K.CLARIFICATION_REPLY,
+                            K.GENERAL_ENQUIRY})
     decides = ("subject_access",)
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
@@ -48,10 +51,30 @@ class SubjectAccess(Rule):
             # "my late mother's records" is someone else's data (Access to Health Records Act).
             if third and m.group(0).lower() in third.lower():
                 continue
-            if negated_before(self.lexicon, text, m.start()):
+            if negated_before(self.lexicon, text, m.start()) and not self._not_given(text, m.start()):
                 continue  # "I'm not asking about me specifically", "I don't need any information about me"
-            return self.hit("own personal data", m.group(0))
+            if self._as_a_topic(text, m.start(), m.end()):
+                continue  # "how many subject access requests did you receive?": statistics, not the writer's data
+            plain = self.lexicon.compiled("subject_access_plain").search(m.group(0))
+            return self.hit("own personal data", m.group(0), certainty=C.SURE if plain else C.LIKELY)
+        hint = next((h for h in self.lexicon.regex("subject_access_hints.txt").finditer(text)
+                     if not negated_before(self.lexicon, text, h.start())
+                     and not (third and h.group(0).lower() in third.lower())), None)
+        if hint:
+            return self.miss(f"only a hint of the writer's own data: {hint.group(0)}", certainty=C.WEAK)
         return self.miss("no request for the writer's own data")
+
+    def _as_a_topic(self, text: str, start: int, end: int) -> bool:
+        """Subject access requests counted or discussed ("the number of SARs", "subject access requests received")."""
+        lex = self.lexicon
+        if not lex.compiled("names_the_right").match(text[start:end]):
+            return False  # "how many times my records were opened" is still about the writer's own data
+        return bool(lex.compiled("counted_before").search(text[max(0, start - 60):start])
+                    or lex.compiled("plural_after").match(text[end:end + 40]))
+
+    def _not_given(self, text: str, start: int) -> bool:
+        """"You have not provided my own correspondence": a complaint that it was withheld, still a request for it."""
+        return bool(self.lexicon.compiled("not_provided").search(text[max(0, start - 40):start]))
 
 
 class Environmental(Rule):
@@ -64,7 +87,9 @@ class Environmental(Rule):
         hits = {m.group(0).lower() for m in self.lexicon.regex("environmental_terms.txt").finditer(
             f"{msg.subject}\n{letter.text}")}
         if hits:
-            return self.hit("environmental information", ", ".join(sorted(hits)[:5]))
+            cited = any(self.lexicon.compiled("cites_eir").fullmatch(h) for h in hits)
+            return self.hit("environmental information", ", ".join(sorted(hits)[:5]),
+                            certainty=C.SURE if cited or len(hits) > 1 else C.LIKELY)
         return self.miss("no environmental term")
 
 
@@ -92,17 +117,35 @@ class MediaRequest(Rule):
         outlet = _domain_is_news(domain, self.lexicon.words("news_domains.txt"),
                                  self.lexicon.words("news_domain_words.txt"))
         if outlet:
-            return self.hit("news outlet", f"sender domain {domain} ({outlet})", media_outlet=domain)
+            return self.hit("news outlet", f"sender domain {domain} ({outlet})", certainty=C.SURE,
+                            media_outlet=domain)
         sign_off = self.lexicon.pattern("sign_offs.txt")
-        signature = letter.text[len(without_signature(letter.text, sign_off)):]
+        # The signature block by its shape (classifier/layout.py), or what follows the sign-off.
+        signature = letter.layout.signature_text or letter.text[len(without_signature(letter.text, sign_off)):]
         denied = self.lexicon.compiled("media_denied")
         for where, pattern, decision in ((signature, "media_titles.txt", "journalist's title in the signature"),
                                          (letter.text, "media_phrases.txt", "writes as a journalist")):
             for m in self.lexicon.pattern(pattern).finditer(where):
                 # "I'm not a journalist", "retired reporter": a person, not the press.
                 if not denied.search(where[max(0, m.start() - 25):m.start()]):
-                    return self.hit(decision, m.group(0))
+                    return self.hit(decision, m.group(0), certainty=C.SURE)
+        outlet_line = self._outlet_in_signature(letter.layout.signature[1:])
+        if outlet_line:
+            return self.hit("an outlet under the name in the signature", outlet_line)
         return self.miss(f"no news domain or journalist's title (sender domain {domain})")
+
+    def _outlet_in_signature(self, lines: tuple[str, ...]) -> str | None:
+        """A line under the signed name that names a broadcaster, a paper or a production company ("Radio Kent",
+        "Hatch Films Ltd", "The Northern Echo"): written as a name, capitalised, not a sentence."""
+        outlets = self.lexicon.pattern("media_outlets.txt")
+        for line in lines:
+            words = [w for w in re.split(r"[\s|,/–-]+", line) if w]
+            if not words or len(words) > 7 or "@" in line:
+                continue
+            m = outlets.search(line)
+            if m and m.group(0)[:1].isupper():  # "Radio Kent", "BBC": a name, not "a radio interview"
+                return line
+        return None
 
 
 def list_items(pattern: re.Pattern[str], text: str) -> list[str]:

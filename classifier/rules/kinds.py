@@ -7,12 +7,32 @@ from classifier.lexicon import Lexicon
 from classifier.rules.base import Context, Rule, first_match
 from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
-from intake.vocabulary import MessageKind
+from intake.vocabulary import Certainty, MessageKind
 
 __all__ = ["CaseReference", "ClarificationReply", "FollowUp", "ForwardedByStaff", "GeneralEnquiry",
-           "InternalReview", "ReuseRequest", "framed_as_request", "is_reply"]
+           "InternalReview", "ReuseRequest", "framed_as_request", "is_reply", "replies_to_us"]
 
 REQUEST = frozenset({MessageKind.FOI_REQUEST})
+C = Certainty
+
+
+def replies_to_us(msg: ParsedMessage, ctx: Context) -> str | None:
+    """The Message-ID of one of our notices that this message answers (In-Reply-To or References), if any: our
+    notices' ids end `.foi@` our own domain (responders/compose.py)."""
+    domains = {a.rsplit("@", 1)[-1].lower() for a in ctx.own_addresses}
+    for mid in (*msg.in_reply_to, *msg.references):
+        local, _, domain = mid.strip("<> ").rpartition("@")
+        if domain.lower() in domains and local.endswith(".foi"):
+            return mid
+    return None
+
+
+def on_a_case(msg: ParsedMessage, triage: Triage, ctx: Context) -> str | None:
+    """Why the message belongs to one of our cases by its structure: our reference, or a reply to our notice."""
+    if triage.reference:
+        return f"reference {triage.reference}"
+    mid = replies_to_us(msg, ctx)
+    return f"a reply to our notice {mid}" if mid else None
 
 
 class ForwardedByStaff(Rule):
@@ -27,7 +47,7 @@ class ForwardedByStaff(Rule):
         return self.hit("forwarded by staff",
                         f"from {msg.from_address}; original from {letter.from_address or letter.from_name}"
                         f", sent {letter.original_date or 'on an unknown date'}",
-                        original_received=letter.original_date)
+                        certainty=C.SURE, original_received=letter.original_date)
 
 
 class CaseReference(Rule):
@@ -68,10 +88,18 @@ class PhraseRule(Rule):
 
     phrases: str
     label: str
+    plain: str | None = None  # a patterns.toml table: a phrase that says it outright is sure, not only likely
+    partial: str | None = None  # a patterns.toml table: a phrase that only hints at it is weak
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         hit = first_match(self.lexicon.regex(self.phrases), f"{msg.subject}\n{letter.text}")
-        return self.hit(self.label, hit) if hit else self.miss(f"no phrase of {self.phrases}")
+        if not hit:
+            return self.miss(f"no phrase of {self.phrases}")
+        text = f"{msg.subject}\n{letter.text}"
+        if self.plain is not None and self.lexicon.compiled(self.plain).search(text):
+            return self.hit(self.label, hit, certainty=C.SURE)
+        partial = self.partial is not None and self.lexicon.compiled(self.partial).fullmatch(hit)
+        return self.hit(self.label, hit, certainty=C.WEAK if partial else C.LIKELY)
 
 
 class InternalReview(PhraseRule):
@@ -79,6 +107,9 @@ class InternalReview(PhraseRule):
     description = "A complaint about how a request was handled asks for an internal review (s.45 Code; policy 17)."
     decides = ("kind",)
     phrases, label = "internal_review_phrases.txt", "internal review"
+    plain = "internal_review_plain"
+    # "You haven't answered question 3" alone may be a chaser or a clarification as much as a review: a person decides.
+    partial = "internal_review_partial"
 
 
 class ReuseRequest(PhraseRule):
@@ -103,7 +134,9 @@ class FollowUp(Rule):
         if not hit and not asks_something(letter.text, self.lexicon):
             hit = first_match(self.lexicon.regex("thanks_phrases.txt"), letter.text.strip())
         if hit:
-            return self.hit("follow-up on an existing request", hit)
+            case = on_a_case(msg, triage, ctx)
+            return self.hit("follow-up on an existing request", f"{hit}; {case}" if case else hit,
+                            certainty=C.SURE if case else C.LIKELY)
         return self.miss("no chaser, thanks or withdrawal")
 
 
@@ -119,11 +152,14 @@ class ClarificationReply(Rule):
             return self.miss("forwarded by staff, or asks something new")
         strong = first_match(self.lexicon.regex("clarification_strong.txt"), letter.text)
         hit = strong or first_match(self.lexicon.regex("clarification_phrases.txt"), letter.text)
+        case = on_a_case(msg, triage, ctx)
         if strong:
-            return self.hit("clarification given", strong)
-        if triage.reference and (is_reply(msg, self.lexicon) or hit):
-            return self.hit("reply on a case",
-                            f"reference {triage.reference}" + (f"; {hit}" if hit else " in a reply"))
+            return self.hit("clarification given", strong, certainty=C.SURE)
+        titled = self.lexicon.compiled("clarification_subject").search(msg.subject)
+        if titled:
+            return self.hit("the subject says it clarifies", f"Subject: {msg.subject}")
+        if case and (is_reply(msg, self.lexicon) or hit):
+            return self.hit("reply on a case", case + (f"; {hit}" if hit else " in a reply"), certainty=C.SURE)
         if hit and is_reply(msg, self.lexicon):
             return self.hit("clarification given", hit)
         return self.miss(f"clarifying phrase {hit!r} outside a reply" if hit else "no clarifying phrase")
@@ -138,7 +174,7 @@ class GeneralEnquiry(Rule):
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         if triage.subject_access or framed_as_request(msg, letter, self.lexicon):
-            return self.miss("subject access, or framed as an FOI/EIR request")
+            return self.miss("subject access, or framed as an FOI/EIR request", certainty=C.SURE)
         # A vague ask is still an ask: an invalid request to clarify, not routine business.
         if not triage.description and not first_match(self.lexicon.regex("vague_asks.txt"), letter.text):
             return self.hit("asks for no recorded information", msg.subject or "(no subject)")
@@ -149,4 +185,20 @@ class GeneralEnquiry(Rule):
         # A short routine question ("can you tell me which chemists are open?") is still routine.
         if routine and not triage.questions and (not asks or len(letter.text.split()) < 60):
             return self.hit("routine business", routine)
-        return self.miss("asks for recorded information")
+        action = self.lexicon.regex("action_asks.txt").search(letter.text)
+        if action and not triage.questions and not self._asks_besides(letter.text, action.start(), action.end()):
+            return self.hit("asks for an action, not for information", action.group(0))
+        return self.miss("asks for recorded information", certainty=self._request_certainty(msg, letter, triage, ctx))
+
+    def _asks_besides(self, text: str, start: int, end: int) -> bool:
+        """Whether the letter asks for information anywhere but in the span of its request for an action."""
+        rest = f"{text[:start]} {text[end:]}"
+        return bool(self.lexicon.pattern("request_phrases.txt").search(rest) or "?" in rest)
+
+    def _request_certainty(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Certainty:
+        """How plainly a message no rule re-kinded is a new request: a reply on a case, or words that go back to an
+        earlier exchange ("my original request", "you wrote"), make it doubtful unless it asks something new."""
+        earlier = first_match(self.lexicon.regex("earlier_exchange.txt"), letter.text)
+        if (on_a_case(msg, triage, ctx) or earlier) and not makes_new_request(letter.text, self.lexicon):
+            return C.WEAK
+        return C.LIKELY if triage.description else C.WEAK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from classifier.layout import is_name_line
 from classifier.letter import Letter
 from classifier.lexicon import Lexicon
 from classifier.names import Names, entity_window, signature_lines
@@ -11,9 +12,15 @@ from classifier.replyto import reply_to_refusal
 from classifier.rules.base import Context, Rule, first_match
 from classifier.triage import Decision, Triage
 from intake.mailbox.parse import ParsedMessage
-from intake.vocabulary import MessageKind
+from intake.vocabulary import Certainty, MessageKind
 
 __all__ = ["CorrespondenceAddress", "Description", "RequesterName", "Validity"]
+
+C = Certainty
+# How sure a name is by where it was found: the From header and "my name is" are the writer's own words about
+# themselves; a sign-off usually is; the statistical model's PERSON is a guess.
+_NAME_CERTAINTY = {"from_display": C.SURE, "body": C.SURE, "sign_off": C.LIKELY, "on_behalf_of": C.LIKELY,
+                   "signature": C.LIKELY, "entity": C.WEAK}
 
 
 class RequesterName(Rule):
@@ -26,7 +33,8 @@ class RequesterName(Rule):
         self.names = Names(lexicon)
 
     def _candidates(self, msg: ParsedMessage, letter: Letter, signed: str | None) -> list[tuple[str, str]]:
-        stated = self.lexicon.compiled("my_name_is").search(letter.text)
+        stated = (self.lexicon.compiled("my_name_is").search(letter.text)
+                  or self.lexicon.compiled("self_introduction").search(letter.text))
         behalf = self.lexicon.compiled("on_behalf_of").search(f"{msg.subject}\n{letter.text}")
         display = ("from_display", letter.from_name)
         signature = ("sign_off", signed or "")
@@ -35,7 +43,9 @@ class RequesterName(Rule):
         person_first = bool(set(letter.from_name.lower().split()) & org_words) and self.names.is_full_name(signed or "")
         return [("on_behalf_of", behalf.group(1) if behalf else ""),
                 *((signature, display) if person_first else (display, signature)),
-                ("body", stated.group(1).strip() if stated else "")]
+                ("body", stated.group(1).strip() if stated else ""),
+                # A name on its own line at the foot of the letter, with no sign-off word above it (layout.py).
+                ("signature", letter.layout.signed_name or "")]
 
     def check(self, msg: ParsedMessage, letter: Letter, triage: Triage, ctx: Context) -> Decision:
         names = self.names
@@ -64,13 +74,32 @@ class RequesterName(Rule):
                     reasons.append(("name may be a joke: a person should look", candidate))
                 reasons.append(("name found", f"{source}: {candidate}"))
                 return self.decide(True, f"{source}: {candidate}", reasons, name=name, name_source=source,
-                                   name_suspect=joke)
+                                   name_suspect=joke, certainty=C.WEAK if joke else _NAME_CERTAINTY[source])
         suspect = bool(reasons)
         if names.looks_like_handle(letter.from_name):
             suspect = True
             reasons.append(("handle, not a name", f"From: {letter.from_name}"))
+        hint = self._name_hint(letter, signed)
+        if hint:
+            reasons.append(("something like a name is there: a person should look", hint))
         reasons.append(("no real name", f"From {letter.from_name or letter.from_address!r}; signed {signed!r}"))
-        return self.decide(False, reasons[-1][1], reasons, name_suspect=suspect)
+        return self.decide(False, reasons[-1][1], reasons, name_suspect=suspect,
+                           certainty=C.WEAK if suspect or hint else C.SURE)
+
+    def _name_hint(self, letter: Letter, signed: str | None) -> str | None:
+        """What looks like part of a name where no full name was found — a short display name ("jay", "Chris R"),
+        a signed first name or initials, a signature line shaped like a name, an address like "jo.bloggs@": the name
+        is doubtful, not certainly missing (only a certain absence gets a clarification, FOIA s.1(3))."""
+        display = letter.from_name.strip()
+        if display and len(display.split()) <= 4 and any(ch.isalpha() for ch in display):
+            return f"From: {display}"
+        for what, value in (("signed", (signed or "").strip()), ("signature", letter.layout.signed_name or "")):
+            if value and is_name_line(value.title()):
+                return f"{what}: {value}"
+        local = letter.from_address.split("@", 1)[0]
+        if self.lexicon.compiled("name_like_address").match(local):
+            return f"address: {local}"
+        return None
 
 
 class CorrespondenceAddress(Rule):
@@ -99,15 +128,17 @@ class CorrespondenceAddress(Rule):
             else:
                 email = msg.reply_to
         address: str | None = None
+        certainty = C.SURE
         if email and "@" in email and not (letter.relayed and email == msg.from_address):
             address = email
             reasons.append(("email address", address))
         else:
             address = postal or handle
+            certainty = C.LIKELY if address else C.SURE
             if not address:
                 reasons.append(("no address", "no email, postal address or handle to reply to"))
         return self.decide(bool(address), address or reasons[-1][1], reasons, address=address,
-                           postal_address=postal, social_handle=handle)
+                           postal_address=postal, social_handle=handle, certainty=certainty)
 
 
 class Description(Rule):
@@ -130,18 +161,23 @@ class Description(Rule):
         thing = (asked if not vague_hit else None) or lex.regex("information_objects.txt").search(text)
         pointed = triage.reference or first_match(lex.regex("identified_information.txt"), text)
         if triage.questions:
-            return self.hit("information described", f"{len(triage.questions)} questions", description=True)
+            return self.hit("information described", f"{len(triage.questions)} questions", description=True,
+                            certainty=C.SURE)
         if pointed:
             return self.hit("information identified", pointed, description=True)
         if msg.attachments and len(letter.text.split()) < 40:
             # "Please see attached": the request is in the attachment, which a person reads.
             return self.hit("request in an attachment: a person should read it",
-                            ", ".join(a for a in msg.attachments if a)[:200] or "attachment", description=True)
+                            ", ".join(a for a in msg.attachments if a)[:200] or "attachment", description=True,
+                            certainty=C.WEAK)
         if ask and thing:
             return self.hit("information described",
                             ask.group(0) if ask is thing else f"{ask.group(0)} … {thing.group(0)}", description=True)
         why = f"too vague: {vague_hit}" if vague_hit else "names no recorded information" if ask else "asks for nothing"
-        return self.decide(False, why, [("no description", why)], description=False)
+        # Only a letter that asks for nothing at all certainly lacks a description; a vague ask is for a person.
+        nothing = not (vague_hit or ask or "?" in letter.text or msg.attachments)
+        return self.decide(False, why, [("no description", why)], description=False,
+                           certainty=C.SURE if nothing else C.WEAK)
 
 
 class Validity(Rule):

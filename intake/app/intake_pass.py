@@ -7,9 +7,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from datetime import time as dtime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from classifier import Classifier, Triage, build_classifier
 from config.settings import Settings
-from intake.app.filing import FilingCounts, file_pending
+from intake.app.filing import FilingCounts, Follower, file_pending
 from intake.app.senders import find_duplicate, from_requester, note_identity, screen
 from intake.caselog import Case, Message, Notice, add_event, allocate_reference, find_case, utcnow
 from intake.caselog.clock import WorkingCalendar
@@ -32,9 +31,11 @@ from intake.mailbox import (
     parse,
     with_reconnect,
 )
-from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, MessageKind, MessageStatus, Regime
+from intake.vocabulary import CASE_KINDS, CaseStatus, EventType, Handling, MessageKind, MessageStatus, Regime
 from responders.desk import Desk
 from responders.notify import Notifier
+from responders.related import event_data as related_event_data
+from responders.related import flood_data, related_requests
 from responders.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,9 @@ def describe(subject: str, questions: list[str]) -> str | None:
     return text[:2000] or None
 
 
+# What may answer our request for clarification (FOIA s.1(3)).
+_ANSWERS = frozenset({MessageKind.FOI_REQUEST, MessageKind.CLARIFICATION_REPLY})
 _MESSAGE_IDS = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
-# Requests from one person within 60 consecutive working days may be aggregated (Fees Regs reg 5; policy 13.1).
-RELATED_WITHIN_WORKING_DAYS = 60
-RELATED_LISTED = 10  # references named on a possibly_related event; `count` says how many there are
 
 
 @dataclass
@@ -78,13 +78,26 @@ class Intake:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self.sessions = sessions
-        self.classifier = classifier or build_classifier(settings)
+        self._classifier = classifier
         self.source = source or open_source(settings.mailbox)
         self.renderer = renderer or Renderer(settings.responders.templates_dir)
         self.desk = Desk(settings, Notifier(settings, self.renderer))
         self.sleep = sleep
         self.tz = ZoneInfo(settings.organisation.timezone)
         self.calendar = WorkingCalendar(settings.clock.extra_non_working_days)
+        self.follower = Follower()  # after the first pass, filing looks again only at the cases changed since
+
+    @property
+    def classifier(self) -> Classifier:
+        """Built at its first use: loading the statistical model is for the commands that classify, never for
+        `cases`, `report`, `status` or `daily`."""
+        if self._classifier is None:
+            self._classifier = build_classifier(self.settings)
+        return self._classifier
+
+    @classifier.setter
+    def classifier(self, value: Classifier) -> None:
+        self._classifier = value
 
     # -- fetch and store -------------------------------------------------------------------
 
@@ -103,7 +116,7 @@ class Intake:
         """Move handled messages into their case's folder, and earlier ones after their case (intake/app/filing.py)."""
         counts = FilingCounts()
         try:
-            file_pending(self.settings, self.sessions, self.source, counts)
+            file_pending(self.settings, self.sessions, self.source, counts, self.follower)
         finally:
             report.filed, report.refiled = report.filed + counts.filed, report.refiled + counts.refiled
 
@@ -179,29 +192,37 @@ class Intake:
         msg.subject = parsed.subject
         triage = self.classifier.classify(parsed)
         msg.triage = triage.to_json()
-        if triage.silent:
+        if triage.silent and triage.handling != Handling.PERSON:
             msg.status = MessageStatus.IGNORED
             report.ignored += 1
             log.info("message %s is %s: filed, no reply", msg.id, triage.kind)
             if triage.kind == MessageKind.BOUNCE:
                 self._record_bounce(s, msg)
             return
-        note_identity(s, msg, parsed)
-        problem = screen(parsed, triage, self.settings, msg.arrived_at)
+        with s.no_autoflush:  # lookups only: the message's new values are written once, with what it becomes
+            note_identity(s, msg, parsed)
+            problem = screen(parsed, triage, self.settings, msg.arrived_at)
+            original = None if problem else find_duplicate(s, msg, self.settings.security.duplicate_window_days)
+            linked = None if problem or original else self._linked_case(s, parsed, triage)
+            # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
+            # except that whatever answers our request for clarification is the answer (s.1(3)).
+            waiting = linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
+            answers_us = waiting and triage.kind == MessageKind.FOI_REQUEST
+            attaches = linked is not None and (triage.kind not in CASE_KINDS or answers_us)
+            ours = attaches and linked is not None and from_requester(s, linked, parsed)
         if problem:
             self._needs_person(msg, problem, report)
             return
-        original = find_duplicate(s, msg, self.settings.security.duplicate_window_days)
         if original is not None:
             self._copy_of(s, msg, original, report)
             return
-        linked = self._linked_case(s, parsed, triage)
-        # On a case, a reply attaches; a review, a re-use request or a new request opens its own case,
-        # except that whatever answers our request for clarification is the answer (s.1(3)).
-        answers_us = (linked is not None and linked.status == CaseStatus.AWAITING_CLARIFICATION
-                      and triage.kind == MessageKind.FOI_REQUEST)
-        if linked is not None and (triage.kind not in CASE_KINDS or answers_us):
-            if not from_requester(s, linked, parsed):
+        # The decision policy (classifier/policy.py) leaves it for a person, nothing sent; an answer to our
+        # request for clarification is still its case's, however doubtful its kind looked alone.
+        if triage.handling == Handling.PERSON and not (waiting and triage.kind in _ANSWERS):
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
+            return
+        if attaches and linked is not None:
+            if not ours:
                 self._third_party(s, msg, linked, triage, report)
                 return
             self.attach(s, msg, linked, triage, report)
@@ -309,36 +330,26 @@ class Intake:
         s.flush()
         report.cases_opened.append(case.reference)
         log.info("message %s opened %s (%s, %s)", msg.id, case.reference, case.kind, case.regime)
-        self._flag_related(s, case)
-        report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        # The case and its message are written (above); the rest reads them, and each notice is flushed for its id.
+        with s.no_autoflush:
+            self._flag_related(s, case)
+            report.notices_queued += self.desk.opened(s, case, triage, utcnow())
+        if triage.handling == Handling.ACKNOWLEDGE:  # acknowledged, never clarified: a person checks it
+            self._needs_person(msg, "; ".join(triage.person_reasons), report)
         return case
 
     def _flag_related(self, s: Session, case: Case) -> None:
-        """Flag a request as possibly related to the same person's recent ones (rules.md section 4): an event
-        for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer acknowledgements."""
-        if case.requester_email is None or case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
+        """Flag a request similar to others within 60 working days, or to its requester's earlier ones (rules.md
+        section 4): an event for the DSP team, who decide on aggregation or s.14(2); never a refusal, never fewer
+        acknowledgements."""
+        if case.kind != MessageKind.FOI_REQUEST or case.regime == Regime.SAR:
             return
-        received = case.initial_received_at.astimezone(self.tz).date()
-        query = select(Case.reference, Case.initial_received_at).where(
-            Case.requester_email == case.requester_email, Case.id != case.id, Case.kind == MessageKind.FOI_REQUEST,
-            Case.regime != Regime.SAR, Case.initial_received_at >= case.initial_received_at - timedelta(days=120))
-        earlier: list[tuple[str, datetime]] = [(ref, at) for ref, at in s.execute(query.order_by(Case.id))]
-        related = [ref for ref, at in earlier if self.calendar.working_days_between(
-            at.astimezone(self.tz).date(), received) <= RELATED_WITHIN_WORKING_DAYS]
-        if related:
-            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), self._related_data(case, related, earlier))
-            log.info("%s possibly related to %d earlier request(s) from the same requester", case.reference,
-                     len(related))
-
-    def _related_data(self, case: Case, related: list[str], earlier: list[tuple[str, datetime]]) -> dict[str, Any]:
-        """The latest related references (a flood would list hundreds), how many there are, and whether this one
-        makes more requests from the sender in 24 hours than the notice limit: a flood, each one acknowledged,
-        for a person to look at together (aggregation, s.14)."""
-        data: dict[str, Any] = {"related_to": related[-RELATED_LISTED:], "count": len(related)}
-        today = 1 + sum(at >= case.initial_received_at - timedelta(days=1) for _, at in earlier)
-        if today > self.settings.responders.notices_per_sender_per_day:
-            data["flood"] = today
-        return data
+        data = related_event_data(related_requests(s, case, self.settings))
+        data.update(flood_data(s, case, self.settings.responders.notices_per_sender_per_day))
+        if data["related_to"] or "flood" in data:
+            add_event(s, case, EventType.POSSIBLY_RELATED, utcnow(), data)
+            log.info("%s possibly related to %d earlier request(s)%s", case.reference, len(data["related_to"]),
+                     f", one of {data['flood']} from its sender in 24 hours" if "flood" in data else "")
 
     def _initial_received(self, msg: Message, triage: Triage) -> datetime:
         # Policy 5.10/7.5: a request forwarded by staff was received by the body on its own date.

@@ -67,9 +67,10 @@ class App:
 
 
 
-def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> App:
+def build(settings: Settings, *, create: bool = False, migrate: bool = True, classify: bool = True) -> App:
     """The app over the configured case log. Only `create` (foi-intake init) may make a new one: a
-    missing case log is an accident to restore from backup, never a reason to start again at 00001."""
+    missing case log is an accident to restore from backup, never a reason to start again at 00001. With
+    `classify` the classifier is built now (its chain checked, its model loaded); else at its first use."""
     url = make_url(settings.database.url)
     if not create:
         _require_case_log(url)
@@ -83,15 +84,18 @@ def build(settings: Settings, *, create: bool = False, migrate: bool = True) -> 
         create_schema(engine)
     sessions = session_factory(engine)
     intake = Intake(settings, sessions)
+    if classify:
+        intake.classifier  # noqa: B018 -- a bad chain stops `run` at start, not at its first mail
     sent = settings.responders.sent_folder
-    archive = (lambda raw: intake.source.append(sent, raw)) if sent else None
+    archive = (lambda raws: intake.source.append(sent, raws)) if sent else None
     outbox = Outbox(settings.smtp, sessions, settings.organisation.foi_address, archive=archive)
     return App(settings, sessions, intake, outbox, Lease(engine, intake.source.key))
 
 
 def open_existing(settings: Settings) -> App:
-    """The app over an existing case log, as it is: read-only commands never migrate it."""
-    return build(settings, migrate=False)
+    """The app over an existing case log, as it is: the commands a person runs never migrate it, and load the
+    classifier's model only if they classify."""
+    return build(settings, migrate=False, classify=False)
 
 
 class NotInitialised(FoiIntakeError):

@@ -3,6 +3,7 @@
 from intake.caselog.database import (
     MIGRATIONS,
     alembic_config,
+    checkpoint,
     create_schema,
     has_case_log,
     make_engine,
@@ -51,6 +52,7 @@ __all__ = [
     "add_event",
     "alembic_config",
     "allocate_reference",
+    "checkpoint",
     "create_schema",
     "derived_status",
     "find_case",

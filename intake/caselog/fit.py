@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Integer, String, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper
+from sqlalchemy.orm.attributes import instance_state
 
 from intake.caselog.models import Base
 
@@ -61,17 +62,32 @@ def fit_value(column_type: Any, value: Any) -> Any:
     return value
 
 
+_COLUMNS: dict[Mapper[Any], dict[str, tuple[Any, bool]]] = {}
+
+
+def _columns(mapper: Mapper[Any]) -> dict[str, tuple[Any, bool]]:
+    """Each column attribute's stored type (a TypeDecorator stores as its impl) and whether an overlong value is
+    left empty, worked out once per table."""
+    if mapper not in _COLUMNS:
+        _COLUMNS[mapper] = {attr.key: (getattr(attr.columns[0].type, "impl", attr.columns[0].type),
+                                       attr.columns[0].info.get("overlong") == "null") for attr in mapper.column_attrs}
+    return _COLUMNS[mapper]
+
+
 def fit_row(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
-    """Fit every column attribute of `target` in place, just before it is written."""
-    for attr in mapper.column_attrs:
-        column = attr.columns[0]
-        type_ = getattr(column.type, "impl", column.type)  # a TypeDecorator stores as its impl
-        current = getattr(target, attr.key, None)
+    """Fit `target`'s values in place, just before it is written: every value given to a new row, and only the
+    changed ones of an updated row (the rest were fitted when they were written, and are never loaded for this)."""
+    state = instance_state(target)
+    columns = _columns(mapper)
+    keys = state.committed_state if state.key is not None else state.dict
+    for key in [k for k in keys if k in columns]:
+        type_, overlong_null = columns[key]
+        current = state.dict.get(key)
         fitted = fit_value(type_, current)
-        if column.info.get("overlong") == "null" and isinstance(current, str) and fitted != fit_text(current):
+        if overlong_null and isinstance(current, str) and fitted != fit_text(current):
             fitted = None
         if fitted is not current and fitted != current:
-            setattr(target, attr.key, fitted)
+            setattr(target, key, fitted)
 
 
 def install() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -72,11 +73,11 @@ class Message(Base):
     __tablename__ = "messages"
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(255))
-    source_uid: Mapped[str] = mapped_column(String(255))
+    source_uid: Mapped[str] = mapped_column(String(255), index=True)
     uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     # Message-ID plus a hash of the body: recognises a message again after a UIDVALIDITY reset.
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    message_id: Mapped[str | None] = mapped_column(String(998))
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
     size: Mapped[int]
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     raw_is_complete: Mapped[bool] = mapped_column(default=True)
@@ -89,7 +90,7 @@ class Message(Base):
     from_name: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(Text)
     triage: Mapped[dict[str, Any] | None]
-    filed_in: Mapped[str | None] = mapped_column(String(255))  # the queue folder it was moved to
+    filed_in: Mapped[str | None] = mapped_column(String(255), index=True)  # the queue folder it was moved to
     # Hashes (intake.mailbox.fingerprints): the same mail again, a robot's repeated words, the thread it is in.
     content_digest: Mapped[str | None] = mapped_column(String(64), index=True)
     body_shape: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -112,10 +113,10 @@ class Case(Base):
     regime: Mapped[str | None] = mapped_column(String(16))
     flags: Mapped[list[Any]] = mapped_column(default=list)
     # Policy 7.5: initial date received by the body, and by the DSP team (differ when forwarded, 5.10).
-    initial_received_at: Mapped[datetime]
+    initial_received_at: Mapped[datetime] = mapped_column(index=True)  # reports and related requests by period
     received_at: Mapped[datetime]
     requester_name: Mapped[str | None] = mapped_column(String(320))
-    requester_email: Mapped[str | None] = mapped_column(String(320), info={"overlong": "null"})
+    requester_email: Mapped[str | None] = mapped_column(String(320), index=True, info={"overlong": "null"})
     requester_address: Mapped[str | None] = mapped_column(Text)  # contact details for correspondence
     requester_postal_address: Mapped[str | None] = mapped_column(Text)
     requester_social_handle: Mapped[str | None] = mapped_column(String(120))
@@ -140,11 +141,12 @@ class CaseEvent(Base):
     """The audit trail: append-only; the statutory clock is derived from it."""
 
     __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_type_at", "type", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     type: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]  # when it happened (e.g. the date a request was received)
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(120), default="foi-intake")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     case: Mapped[Case] = relationship(back_populates="events")
@@ -154,12 +156,12 @@ class Notice(Base):
     """Outbox: a rendered notice, committed before it is sent and marked sent after."""
 
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("dedup_key"),)
+    __table_args__ = (UniqueConstraint("dedup_key"), Index("ix_notices_archived_status", "archived", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     dedup_key: Mapped[str] = mapped_column(String(255))  # one notice per purpose, ever
     kind: Mapped[str] = mapped_column(String(64))
-    to_address: Mapped[str] = mapped_column(String(320))
+    to_address: Mapped[str] = mapped_column(String(320), index=True)
     subject: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)

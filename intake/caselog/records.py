@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from config.settings import Organisation
@@ -24,13 +24,15 @@ class StatusMismatch(FoiIntakeError):
 
 
 def next_reference(session: Session, fmt: str, received: date, series: str = "") -> str:
-    """Allocate the next reference of `series` for the year of receipt, inside the caller's transaction."""
-    counter = session.get(ReferenceCounter, (series, received.year), with_for_update=True)
-    if counter is None:
-        counter = ReferenceCounter(series=series, year=received.year, last=0)
-        session.add(counter)
-    counter.last += 1
-    return fmt.format(year=received.year, seq=counter.last)
+    """Allocate the next reference of `series` for the year of receipt, inside the caller's transaction: one
+    UPDATE … RETURNING, which holds the row's write lock until the caller commits, as a select for update would."""
+    counter = (ReferenceCounter.series == series) & (ReferenceCounter.year == received.year)
+    last = session.scalar(update(ReferenceCounter).where(counter).values(last=ReferenceCounter.last + 1)
+                          .returning(ReferenceCounter.last))
+    if last is None:  # the first of its series this year
+        session.add(ReferenceCounter(series=series, year=received.year, last=1))
+        last = 1
+    return fmt.format(year=received.year, seq=last)
 
 
 def allocate_reference(session: Session, org: Organisation, regime: str | None, received: date) -> str:

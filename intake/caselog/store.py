@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -43,9 +44,12 @@ def _fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: St
     with sessions() as s:
         cursor = s.get(MailboxCursor, key)
         uidvalidity, last_uid = (cursor.uidvalidity, cursor.last_uid) if cursor else (None, 0)
-        known = (set(s.scalars(select(Message.source_uid).where(Message.source == key)))
-                 if source.wants_known_uids else set())
-    for batch in source.batches(uidvalidity, last_uid, known):
+
+    def stored(keys: Sequence[str]) -> set[str]:
+        with sessions() as s:
+            return set(s.scalars(select(Message.source_uid).where(Message.source == key, Message.source_uid.in_(keys))))
+
+    for batch in source.batches(uidvalidity, last_uid, stored):
         batch_counts = StoreCounts()
         try:
             _commit(sessions, key, batch.messages, batch.uidvalidity, batch_counts)
@@ -68,10 +72,28 @@ def _fetch_and_store(source: Source, sessions: sessionmaker[Session], counts: St
 
 def _commit(sessions: sessionmaker[Session], key: str, messages: list[Fetched], uidvalidity: int | None,
             counts: StoreCounts, problem: str | None = None, past: int = 0) -> None:
-    """Store `messages` and move the cursor past them, in one transaction: a crash re-reads, never skips."""
+    """Store `messages` and move the cursor past them, in one transaction: a crash re-reads, never skips. The
+    batch's fingerprints are looked up in one query and its rows written together."""
     with sessions() as s:
-        for fetched in messages:
-            _store(s, key, fetched, uidvalidity, counts, problem)
+        ids = [header_message_id(f.raw) for f in messages]
+        fps = [fingerprint(f.raw, message_id) for f, message_id in zip(messages, ids, strict=True)]
+        known = s.execute(select(Message.fingerprint, Message.id).where(Message.fingerprint.in_(fps)))
+        earlier: dict[str, int] = {fp: id_ for fp, id_ in known}
+        batch: dict[str, str] = {}
+        done = StoreCounts()  # counted once the transaction commits
+        for fetched, message_id, fp in zip(messages, ids, fps, strict=True):
+            if fp in earlier or fp in batch:
+                done.duplicates += 1
+                # Our id, not the Message-ID header: some mail programs build that from the sender's name or address.
+                log.info("uid %s is %s again; not processed again", fetched.uid,
+                         f"message {earlier[fp]}" if fp in earlier else f"uid {batch[fp]}")
+                continue
+            batch[fp] = fetched.uid
+            s.add(Message(source=key, source_uid=fetched.uid, uidvalidity=uidvalidity, fingerprint=fp,
+                          message_id=None if problem else message_id, size=fetched.size, raw=fetched.raw,
+                          raw_is_complete=fetched.complete, arrived_at=fetched.arrived_at,
+                          status=MessageStatus.NEEDS_PERSON if problem else MessageStatus.RECEIVED, problem=problem))
+            done.stored += 1
         cursor = s.get(MailboxCursor, key) or MailboxCursor(source=key, last_uid=0)
         if uidvalidity is not None:
             if cursor.uidvalidity != uidvalidity:
@@ -79,6 +101,7 @@ def _commit(sessions: sessionmaker[Session], key: str, messages: list[Fetched], 
             cursor.last_uid = max([cursor.last_uid, past, *(int(f.uid) for f in messages)])
         s.add(cursor)
         s.commit()
+    counts.stored, counts.duplicates = counts.stored + done.stored, counts.duplicates + done.duplicates
 
 
 def _set_aside(sessions: sessionmaker[Session], key: str, fetched: Fetched, uidvalidity: int | None,
@@ -95,21 +118,3 @@ def _set_aside(sessions: sessionmaker[Session], key: str, fetched: Fetched, uidv
         log.error("uid %s could not be kept either; left in the mailbox for a person: %s", fetched.uid,
                   fault_trace(again))
         _commit(sessions, key, [], uidvalidity, counts, past=int(fetched.uid) if uidvalidity is not None else 0)
-
-
-def _store(s: Session, key: str, fetched: Fetched, uidvalidity: int | None, counts: StoreCounts,
-           problem: str | None = None) -> None:
-    message_id = header_message_id(fetched.raw)
-    fp = fingerprint(fetched.raw, message_id)
-    earlier = s.scalar(select(Message.id).where(Message.fingerprint == fp))
-    if earlier is not None:
-        counts.duplicates += 1
-        # Our id, not the Message-ID header: some mail programs build that from the sender's name or address.
-        log.info("uid %s is message %s again; not processed again", fetched.uid, earlier)
-        return
-    s.add(Message(source=key, source_uid=fetched.uid, uidvalidity=uidvalidity, fingerprint=fp,
-                  message_id=None if problem else message_id, size=fetched.size, raw=fetched.raw,
-                  raw_is_complete=fetched.complete, arrived_at=fetched.arrived_at,
-                  status=MessageStatus.NEEDS_PERSON if problem else MessageStatus.RECEIVED, problem=problem))
-    s.flush()  # a repeat within the same batch is caught by the query above
-    counts.stored += 1

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
+
 from config.settings import Settings
-from intake.caselog import Case
+from intake.caselog import Case, Notice
 from intake.caselog.clock import EVENT_TYPES, ClockEvent, ClockResult, ClockSettings, compute
 from intake.vocabulary import EventType, NoticeStatus
 
 __all__ = ["PAUSING_EVENTS", "Delivery", "case_clock", "case_json", "clock_kind", "clock_settings", "local_today",
-           "pause_deliveries", "undelivered_pauses"]
+           "pause_deliveries", "undelivered_pauses", "with_clocks"]
+
+Q = TypeVar("Q", bound=Select[Any])
 
 # Events that stop or pause a clock by telling the requester; each takes effect only once its notice is sent.
 PAUSING_EVENTS = frozenset({EventType.CLARIFICATION_REQUESTED, EventType.FEE_NOTICE, EventType.ID_REQUESTED})
@@ -29,6 +34,12 @@ class Delivery:
     delay: timedelta = timedelta(0)  # how long the notice waited in the outbox before it was sent
     why: str | None = None
     notice_id: int | None = None
+
+
+def with_clocks(query: Q) -> Q:
+    """`query`'s cases with what their clocks read, in one query each for all of them (never one per case): their
+    events, and their notices without the notices' bytes."""
+    return query.options(selectinload(Case.events), selectinload(Case.notices).defer(Notice.raw))
 
 
 def clock_kind(case: Case) -> str:
@@ -93,8 +104,9 @@ def undelivered_pauses(case: Case, states: tuple[str, ...] = ("held", "bounced",
 
 
 def case_clock(case: Case, settings: Settings, today: date | None = None,
-               then: tuple[ClockEvent, ...] = ()) -> ClockResult:
-    """The case's clock; `then` adds events not yet written (what an action is about to record)."""
+               then: tuple[ClockEvent, ...] = (), explaining: bool = False) -> ClockResult:
+    """The case's clock; `then` adds events not yet written (what an action is about to record). Its day-by-day
+    explanation only when asked (`explaining`): the commands that list cases print the verdict, never the steps."""
     deliveries = pause_deliveries(case)
     read = [e for e in case.events if e.type in EVENT_TYPES]
     events = []
@@ -110,7 +122,7 @@ def case_clock(case: Case, settings: Settings, today: date | None = None,
             events.append(ClockEvent(e.type, min([at, *later[:1]]), e.data))
     events.extend(then)
     return compute(clock_kind(case), case.initial_received_at, events,
-                   settings=clock_settings(settings), today=today)
+                   settings=clock_settings(settings), today=today, explaining=explaining)
 
 
 def case_json(case: Case, settings: Settings, today: date | None = None,
@@ -133,6 +145,9 @@ def case_json(case: Case, settings: Settings, today: date | None = None,
         "valid": case.valid,
         "missing": list(case.missing),
         "clock_note": "; ".join(undelivered_pauses(case)) or None,
+        # Fees Regs reg 5, s.14(2): "similar to FOI-2026-00031, 83% (…)", for a person to weigh.
+        "related": "; ".join(str(line) for e in case.events if e.type == EventType.POSSIBLY_RELATED
+                             for line in e.data.get("lines", e.data.get("related_to", []))) or None,
     }
     if full:
         data.update({

@@ -27,11 +27,13 @@ from intake.app import logs as app_logs
 from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.faults import TemporaryFault
-from intake.caselog.views import case_json
+from intake.caselog.views import case_json, with_clocks
 from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
 from intake.cli import ops as ops_cli
+from intake.cli import reports as reports_cli
+from intake.cli import web as web_cli
 from intake.errors import FoiIntakeError, fault_trace
 from intake.mailbox import AuthenticationFailed, SourceUnavailable
 from intake.mailbox.parse import ParseError
@@ -82,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     deadline_cli.add_parser(sub)
     desk_cli.add_parsers(sub)
     ops_cli.add_parsers(sub)
+    reports_cli.add_parsers(sub)
+    web_cli.add_parsers(sub)
     corrections_cli.add_corpus_parser(sub)
     return p
 
@@ -150,12 +154,12 @@ def _failed(exc: Exception) -> int:
 
 
 # Commands that never log in to the mailbox or SMTP: they run without the passwords (`init` too, so an upgrade
-# needs no credential, which under systemd only the service itself is given).
-NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus"})
+# needs no credential, which under systemd only the service itself is given; import only writes the case log).
+NO_SECRETS = frozenset({"init", "cases", "report", "status", "corpus", "export", "import", "web"})
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
-    build(settings, create=True).close()
+    build(settings, create=True, classify=False).close()
     print(f"database ready: {make_url(settings.database.url).render_as_string(hide_password=True)}")
     return EXIT_OK
 
@@ -179,7 +183,8 @@ def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
             query = select(Case).order_by(Case.id)
             if args.status:
                 query = query.where(Case.status == args.status)
-            rows = [case_json(c, settings) for c in s.scalars(query)]
+            # A batch of cases at a time, each batch's events and notices in one query.
+            rows = [case_json(c, settings) for c in s.scalars(with_clocks(query).execution_options(yield_per=500))]
             if args.overdue:
                 rows = [r for r in rows if r["clock_state"] == "overdue"]
             if args.json:
@@ -243,6 +248,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
                   f"{'valid' if triage.valid else 'not valid' if triage.valid is False else 'not a request'}"
                   + (f" (missing {', '.join(triage.missing)})" if triage.missing else "")
                   + f"; name {triage.name!r}; flags {', '.join(triage.flags) or 'none'}")
+            print(f"    handling: {triage.handling}"
+                  + (f" — needs a person: {'; '.join(triage.person_reasons)}" if triage.needs_person else ""))
+            print("    confidence: " + ", ".join(f"{k} {v:.2f}" for k, v in triage.confidence.items()))
             for q in triage.questions:
                 print(f"    question: {q[:100]}")
             for r in triage.reasons:
@@ -257,9 +265,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "poll": cmd_poll, "cases": cmd_cases, "case": desk_cli.run_case,
-            "daily": desk_cli.run_daily, "report": desk_cli.run_report, "status": ops_cli.run_status,
+            "daily": desk_cli.run_daily, "report": reports_cli.run_report, "export": reports_cli.run_export,
+            "import": reports_cli.run_import, "status": ops_cli.run_status,
             "check": ops_cli.run_check, "outbox": ops_cli.run_outbox, "messages": ops_cli.run_messages,
-            "corpus": corrections_cli.run_corpus}
+            "corpus": corrections_cli.run_corpus, "serve": web_cli.run_serve, "web": web_cli.run_web}
 
 
 DEMO_FOI_ADDRESS = "foi.requests@example-icb.nhs.uk"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from config.settings import Settings
 from intake.app import open_existing
@@ -30,6 +28,7 @@ from responders.desk import (
     IdRequest,
     Note,
     PublicationScheme,
+    Refuse,
     Reopen,
     Respond,
     ReviewClose,
@@ -41,7 +40,6 @@ from responders.errors import Refused
 from responders.exemptions import lookup
 from responders.notify import case_context, organisation_context
 from responders.render import Renderer
-from responders.report import figures, render_text
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 
@@ -88,10 +86,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                             "the exemptions belong to (draft the FOIA and EIR parts as two letters)")
     draft.add_argument("--out", type=Path, default=Path("."), help="directory (default: here)")
     sub.add_parser("daily", help="lapses, reminders, overdue alerts and the digest, then send them")
-    report = sub.add_parser("report", help="the monitoring figures of policy 31.2")
-    report.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD (default: 1 January)")
-    report.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
-    report.add_argument("--json", action="store_true")
 
 
 def _clock_parsers(acts: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -106,6 +100,10 @@ def _clock_parsers(acts: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fee.add_argument("--hours", type=_hours, help="estimated staff time for the s.12 activities (policy 12.8); "
                                                      "over the cost limit a s.12 refusal is proposed, not sent")
     acts.add_parser("fee-paid", help="the fee arrived; the clock runs again and the requester is told the date")
+    refuse = acts.add_parser("refuse", help="refuse as vexatious (s.14(1)) or repeated (s.14(2)); a person decides")
+    refuse.add_argument("--ground", required=True, choices=("vexatious", "repeated"))
+    refuse.add_argument("--repeat-of", metavar="REF", help="the earlier request this one repeats (s.14(2))")
+    refuse.add_argument("--reason", help="why, for the record")
     acts.add_parser("cost-limit", help="confirm a proposed s.12 refusal, with advice and assistance "
                                        "(policy 13.3)").add_argument("--advice", required=True)
     extend = acts.add_parser("extend", help="FOI s.10(3) / EIR reg 7; SAR two months; complex review; re-use")
@@ -185,6 +183,8 @@ def _action(args: argparse.Namespace) -> Action:
             return FeePaid()
         case "cost-limit":
             return CostLimit(args.advice)
+        case "refuse":
+            return Refuse(args.ground, args.repeat_of, args.reason)
         case "id-request":
             return IdRequest(args.ask)
         case "id-received":
@@ -228,22 +228,6 @@ def _draft(settings: Settings, case: Case, args: argparse.Namespace, renderer: R
               file=sys.stderr)
         return EXIT_REFUSED
     print(f"{case.reference}: draft written to {docx} and {stem.with_suffix('.txt')}")
-    return EXIT_OK
-
-
-def run_report(settings: Settings, args: argparse.Namespace) -> int:
-    today = datetime.now(ZoneInfo(settings.organisation.timezone)).date()
-    start, end = args.start or date(today.year, 1, 1), args.end or today
-    if start > end:
-        print(f"foi-intake: report: --from {start} is after --to {end}", file=sys.stderr)
-        return EXIT_REFUSED
-    app = open_existing(settings)
-    try:
-        with app.sessions() as s:
-            result = figures(s, settings, start, end, today)
-    finally:
-        app.close()
-    print(json.dumps(result.to_json(), indent=2) if args.json else render_text(result))
     return EXIT_OK
 
 

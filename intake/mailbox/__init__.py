@@ -1,6 +1,8 @@
 """The mailbox: where mail comes from (IMAP or Maildir) and how one message is read (mail-parser)."""
 
+from config.settings import Mailbox
 from intake.mailbox.idle import IdleUnsupported, Watcher, open_watcher
+from intake.mailbox.maildir import MaildirSource
 from intake.mailbox.oauth2 import AuthenticationFailed
 from intake.mailbox.parse import ParsedMessage, ParseError, fingerprint, header_message_id, parse
 from intake.mailbox.sources import (
@@ -8,10 +10,8 @@ from intake.mailbox.sources import (
     Batch,
     Fetched,
     ImapSource,
-    MaildirSource,
     Source,
     SourceUnavailable,
-    open_source,
     with_reconnect,
 )
 
@@ -35,3 +35,7 @@ __all__ = [
     "parse",
     "with_reconnect",
 ]
+
+
+def open_source(cfg: Mailbox) -> Source:
+    return ImapSource(cfg) if cfg.kind == "imap" else MaildirSource(cfg)

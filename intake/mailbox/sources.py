@@ -1,17 +1,16 @@
-"""Mail sources: an IMAP folder (imapclient) or a local Maildir (the embedded default)."""
+"""Mail sources: what the intake needs of a mailbox, and an IMAP folder (imapclient); the embedded default's Maildir is
+intake/mailbox/maildir.py."""
 
 from __future__ import annotations
 
 import imaplib
 import logging
-import mailbox
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Protocol, TypeVar
 
 import imapclient
@@ -19,7 +18,6 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from config.settings import Mailbox
 from intake.errors import FoiIntakeError
-from intake.mailbox import maildir_files
 from intake.mailbox.oauth2 import AccessToken, AuthenticationFailed, TokenProvider, token_provider
 
 log = logging.getLogger(__name__)
@@ -44,6 +42,10 @@ class Fetched:
     complete: bool = True
 
 
+# Which of these keys (Maildir message names) the case log already holds.
+Stored = Callable[[Sequence[str]], set[str]]
+
+
 @dataclass(frozen=True)
 class Batch:
     uidvalidity: int | None
@@ -54,11 +56,9 @@ class Source(Protocol):
     """What the intake needs of a mailbox; IMAP and Maildir both provide it."""
 
     key: str
-    # Maildir has no UIDs: it is told which keys are stored; IMAP uses the cursor instead.
-    wants_known_uids: bool
 
-    def batches(self, uidvalidity: int | None, last_uid: int,
-                known_uids: set[str]) -> Iterator[Batch]: ...
+    # Maildir has no UIDs: `stored(keys)` says which of its keys the case log holds; IMAP uses the cursor instead.
+    def batches(self, uidvalidity: int | None, last_uid: int, stored: Stored) -> Iterator[Batch]: ...
 
     def count(self) -> int: ...
 
@@ -66,7 +66,7 @@ class Source(Protocol):
 
     def refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]: ...
 
-    def append(self, folder: str, raw: bytes) -> None: ...
+    def append(self, folder: str, raws: Sequence[bytes]) -> int: ...
 
     def reset(self) -> None: ...
 
@@ -79,13 +79,13 @@ class ImapSource:
     def __init__(self, cfg: Mailbox) -> None:
         self.cfg = cfg
         self.key = f"imap://{cfg.username}@{cfg.host}:{cfg.port}/{cfg.folder}"
-        self.wants_known_uids = False
         self._client: imapclient.IMAPClient | None = None
         self._tokens: TokenProvider | None = None
         if cfg.auth == "oauth2":
             assert cfg.oauth2 is not None
             self._tokens = token_provider(cfg.oauth2, cfg.username)
         self._token: AccessToken | None = None  # the token the open connection logged in with
+        self._folders: dict[str, str] = {}  # queue folder -> the server's name for it, on this connection
 
     def _connect(self) -> imapclient.IMAPClient:
         cfg = self.cfg
@@ -133,8 +133,7 @@ class ImapSource:
         """The logged-in connection, the folder selected read-only (the IDLE watcher holds one of its own)."""
         return self._select()[0]
 
-    def batches(self, uidvalidity: int | None, last_uid: int,
-                known_uids: set[str]) -> Iterator[Batch]:
+    def batches(self, uidvalidity: int | None, last_uid: int, stored: Stored) -> Iterator[Batch]:
         client, current = self._select()
         if uidvalidity is not None and current != uidvalidity:
             # RFC 3501: UIDs are meaningless across a UIDVALIDITY change; start again, and let
@@ -169,7 +168,21 @@ class ImapSource:
         return len(client.search(["ALL"]))
 
     def _folder_name(self, client: imapclient.IMAPClient, name: str) -> str:
-        """'FOI/New' in the server's own hierarchy (Dovecot's Maildir++ uses '.'), created when missing."""
+        """'FOI/New' in the server's own hierarchy (Dovecot's Maildir++ uses '.'), created when missing; asked once
+        per connection (two LISTs each time were most of a Sent copy's cost)."""
+        if name not in self._folders:
+            self._folders[name] = self._find_folder(client, name)
+        return self._folders[name]
+
+    def _forgetting_folders(self, action: Callable[[], T]) -> T:
+        """Run `action`; after a failure the folders are asked again (a person may have renamed or deleted one)."""
+        try:
+            return action()
+        except Exception:
+            self._folders.clear()
+            raise
+
+    def _find_folder(self, client: imapclient.IMAPClient, name: str) -> str:
         listed = client.list_folders(pattern=self.cfg.folder) or client.list_folders(pattern="INBOX")
         delimiter = listed[0][1] if listed and listed[0][1] else b"/"
         real = name.replace("/", delimiter.decode() if isinstance(delimiter, bytes) else delimiter)
@@ -182,6 +195,9 @@ class ImapSource:
         """Move messages (uid, uidvalidity, Message-ID) from the polled folder into `folder`.
 
         Returns the UIDs handled: moved now, or already gone (a person moved it) and so left alone."""
+        return self._forgetting_folders(lambda: self._file(folder, items))
+
+    def _file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]:
         if self._client is None:
             self._client = self._connect()
         client = self._client
@@ -206,6 +222,9 @@ class ImapSource:
         """Move messages, found by Message-ID, from one queue folder to another (their case changed state).
 
         Returns the Message-IDs handled: moved now, or no longer in `from_folder` (a person moved them)."""
+        return self._forgetting_folders(lambda: self._refile(from_folder, to_folder, message_ids))
+
+    def _refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]:
         if self._client is None:
             self._client = self._connect()
         client = self._client
@@ -215,14 +234,25 @@ class ImapSource:
         _move(client, found, target)
         return list(message_ids)
 
-    def append(self, folder: str, raw: bytes) -> None:
-        """Keep a copy of a sent notice in `folder` (the Sent folder), marked read."""
+    def append(self, folder: str, raws: Sequence[bytes]) -> int:
+        """Keep copies of sent notices in `folder` (the Sent folder), marked read: in one MULTIAPPEND (RFC 3502, all
+        or none) where the server offers it, else one APPEND each. Returns how many, from the first, are stored."""
         if self._client is None:
             self._client = self._connect()
-        self._client.append(self._folder_name(self._client, folder), raw, flags=[imapclient.SEEN])
+        client = self._client
+
+        def store() -> int:
+            target = self._folder_name(client, folder)
+            if len(raws) > 1 and client.has_capability("MULTIAPPEND"):
+                client.multiappend(target, [{"msg": raw, "flags": [imapclient.SEEN]} for raw in raws])
+                return len(raws)
+            return each(raws, lambda raw: client.append(target, raw, flags=[imapclient.SEEN]))
+
+        return self._forgetting_folders(store)
 
     def close(self) -> None:
         client, self._client = self._client, None
+        self._folders.clear()
         if client is not None:
             try:
                 client.logout()
@@ -232,11 +262,25 @@ class ImapSource:
     def reset(self) -> None:
         """Forget a broken connection so that the next call reconnects."""
         client, self._client = self._client, None
+        self._folders.clear()
         if client is not None:
             try:
                 client.shutdown()
             except Exception:
                 log.debug("shutdown of a broken connection failed", exc_info=True)
+
+
+def each(raws: Sequence[bytes], store: Callable[[bytes], object]) -> int:
+    """Store each in turn; how many were stored (a failure after the first is for the next call to meet again)."""
+    for done, raw in enumerate(raws):
+        try:
+            store(raw)
+        except Exception:
+            if not done:
+                raise
+            log.warning("stored %d of %d copies; the rest are tried again", done, len(raws))
+            return done
+    return len(raws)
 
 
 def _move(client: imapclient.IMAPClient, uids: set[int], target: str) -> None:
@@ -269,88 +313,6 @@ def _aware(value: datetime | None) -> datetime:
         return datetime.now(UTC)
     # imapclient returns INTERNALDATE as local naive time unless normalise_times is off.
     return value.astimezone(UTC) if value.tzinfo else value.astimezone().astimezone(UTC)
-
-
-class MaildirSource:
-    """A local Maildir: every key not yet stored is new; the files are left as they are."""
-
-    def __init__(self, cfg: Mailbox) -> None:
-        assert cfg.path is not None
-        self.cfg = cfg
-        self.path = Path(cfg.path)
-        self.key = f"maildir://{self.path}"
-        self.wants_known_uids = True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._box = mailbox.Maildir(self.path, factory=None, create=True)
-
-    def batches(self, uidvalidity: int | None, last_uid: int,
-                known_uids: set[str]) -> Iterator[Batch]:
-        self._box.clean()
-        keys = sorted(k for k in self._box.iterkeys() if k not in known_uids)
-        for start in range(0, len(keys), self.cfg.batch_size):
-            out = []
-            for key in keys[start:start + self.cfg.batch_size]:
-                # The stdlib has no public key-to-path lookup; _lookup has been stable since Python 2.5.
-                path = self.path / self._box._lookup(key)  # type: ignore[attr-defined]
-                size = path.stat().st_size
-                arrived = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-                if size > self.cfg.max_message_bytes:
-                    with path.open("rb") as fh:
-                        head = fh.read(65536).split(b"\n\n", 1)[0]
-                    out.append(Fetched(key, head, size, arrived, complete=False))
-                else:
-                    out.append(Fetched(key, path.read_bytes(), size, arrived))
-            yield Batch(None, out)
-
-    def count(self) -> int:
-        return len(self._box)
-
-    def _folder(self, name: str) -> mailbox.Maildir:
-        real = name.replace("/", ".")  # Maildir++ folders: .FOI.New
-        if real not in self._box.list_folders():
-            return self._box.add_folder(real)
-        return self._box.get_folder(real)
-
-    def file(self, folder: str, items: list[tuple[str, int | None, str | None]]) -> list[str]:
-        """Move messages into `folder` as the files they are; returns the keys handled (moved, or gone already:
-        moved by a person). One that cannot be moved is logged and left for the next poll; the others go on."""
-        target = self._folder(folder)
-        moved = []
-        for key, _validity, _message_id in items:
-            try:
-                path = self.path / self._box._lookup(key)  # type: ignore[attr-defined]
-            except KeyError:
-                moved.append(key)  # already moved by a person
-                continue
-            try:
-                maildir_files.move(path, target)
-            except OSError as exc:
-                log.warning("message file %s could not be moved to %s: %s", key, folder, type(exc).__name__)
-                continue
-            moved.append(key)
-        return moved
-
-    def refile(self, from_folder: str, to_folder: str, message_ids: list[str]) -> list[str]:
-        source, target, wanted = self._folder(from_folder), self._folder(to_folder), set(message_ids)
-        for key in list(source.iterkeys()):
-            path = Path(source._path) / source._lookup(key)  # type: ignore[attr-defined]
-            if maildir_files.message_id_of(path) in wanted:
-                maildir_files.move(path, target)  # a rename: never two copies, never none
-        return list(message_ids)
-
-    def append(self, folder: str, raw: bytes) -> None:
-        maildir_files.deliver(self._folder(folder), raw, seen=True)
-
-    def close(self) -> None:
-        self._box.close()
-
-    def reset(self) -> None:
-        """Nothing to reconnect: a Maildir is read from disk each time."""
-
-
-
-def open_source(cfg: Mailbox) -> Source:
-    return ImapSource(cfg) if cfg.kind == "imap" else MaildirSource(cfg)
 
 
 class SourceUnavailable(FoiIntakeError):

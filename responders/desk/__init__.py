@@ -33,6 +33,7 @@ from responders.desk.decisions import (
     Transfer,
 )
 from responders.desk.lifecycle import LIFECYCLE, Route, route_of
+from responders.desk.refusals import Refuse
 from responders.desk.sar import IdReceived, IdRequest
 from responders.errors import ActionRefused
 from responders.notify import Notifier
@@ -59,6 +60,7 @@ __all__ = [
     "Note",
     "PublicationScheme",
     "Reclassify",
+    "Refuse",
     "Reopen",
     "Respond",
     "ReviewClose",
@@ -72,7 +74,7 @@ __all__ = [
 # Every action by its verb; a module adding actions (corrections) adds its classes to this tuple.
 ACTIONS: dict[str, type[Action]] = {a.name: a for a in (
     Clarify, Clarified, Fee, FeePaid, CostLimit, Extend, CommsSignoff, Respond, Transfer, ReviewOpen, ReviewClose,
-    Reopen, Note, PublicationScheme, IdRequest, IdReceived, Reclassify)}
+    Reopen, Note, PublicationScheme, IdRequest, IdReceived, Reclassify, Refuse)}
 
 
 class Desk:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from classifier import Triage
 from intake.caselog import Case, Message, add_event
-from intake.vocabulary import CaseStatus, EventType, MessageKind, NoticePurpose, Regime
+from intake.vocabulary import CaseStatus, EventType, Handling, MessageKind, NoticePurpose, Regime
 from responders.desk.base import DeskTools
 from responders.desk.clock_actions import Clarify
 from responders.notify import Queued
@@ -36,12 +36,16 @@ def case_opened(tools: DeskTools, s: Session, case: Case, triage: Triage, now: d
                                      extra={"answer_by": tools.clock(case, now.date()).due}))
     elif case.regime == Regime.SAR:
         queued.append(notifier.queue(s, case, NoticePurpose.SAR_NOTICE, now=now))
-    elif triage.valid is False:
-        # The clock stops at receipt: the request was never complete (FOIA s.1(3), s.8).
+    elif triage.valid is False and triage.handling != Handling.ACKNOWLEDGE:
+        # The clock stops at receipt: the request was never complete (FOIA s.1(3), s.8). Only when the policy is
+        # sure what is missing (classifier/policy.py); otherwise it is acknowledged and a person checks it.
         done = Clarify(ask=None, at=case.received_at).apply(tools, s, case, now, "foi-intake")
         return len(done.notices) + _media_alert(tools, s, case, triage, now)
     elif case.regime in ACK_REGIMES:
         queued.append(notifier.queue(s, case, NoticePurpose.ACKNOWLEDGEMENT, now=now))
+    if triage.handling == Handling.ACKNOWLEDGE:
+        add_event(s, case, EventType.NOTE, now, {"text": "left for a person: " + "; ".join(triage.person_reasons)},
+                  actor="foi-intake")
     return sum(q.notice_id is not None for q in queued) + _media_alert(tools, s, case, triage, now)
 
 

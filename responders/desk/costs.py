@@ -12,7 +12,7 @@ from typing import ClassVar
 from sqlalchemy.orm import Session
 
 from intake.caselog import Case, add_event
-from intake.vocabulary import EventType, Outcome
+from intake.vocabulary import EventType, Outcome, RefusalGround
 from responders.desk.base import Action, DeskTools, Done
 from responders.desk.lifecycle import union_of
 from responders.errors import ActionRefused
@@ -72,8 +72,8 @@ class CostLimit(Action):
             raise ActionRefused("a s.12 refusal gives advice and assistance to narrow the request (policy 13.3): "
                                 "--advice TEXT")
         add_event(s, case, EventType.RESPONDED, now,
-                  {"outcome": Outcome.REFUSED, "exemptions": [], "section": "12", "advice": self.advice,
-                   "estimate": estimate.data.get("cost")}, actor=actor)
+                  {"outcome": Outcome.REFUSED, "exemptions": [], "section": RefusalGround.COST_LIMIT,
+                   "advice": self.advice, "estimate": estimate.data.get("cost")}, actor=actor)
         case.decision, case.exemptions = Outcome.REFUSED, []
         case.completed_at, case.sent_at = now, now
         return tools.done_with_clock(s, case, now, "refused under s.12 (cost limit) with advice and assistance; "

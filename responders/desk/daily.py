@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from intake.caselog import Case, add_event
 from intake.caselog.clock import ClockResult
-from intake.caselog.views import local_today
+from intake.caselog.views import local_today, with_clocks
 from intake.vocabulary import LIVE_STATUSES, CaseStatus, EventType, NoticePurpose
 from responders.desk.base import DeskTools
 from responders.digest import digest_context
@@ -22,7 +22,7 @@ def daily(tools: DeskTools, s: Session, now: datetime) -> dict[str, int]:
     """Lapses, reminders, overdue alerts and the digest; returns how many of each were queued."""
     today = local_today(tools.settings, now)  # the day `cases list --overdue` judges against too
     counts = {"lapsed": 0, "reminders": 0, "overdue": 0, "digest": 0}
-    for case in s.scalars(select(Case).where(Case.status.in_(LIVE_STATUSES))):
+    for case in s.scalars(with_clocks(select(Case).where(Case.status.in_(LIVE_STATUSES)))):
         clock = tools.clock(case, today)
         if clock.state == "lapsed":
             counts["lapsed"] += _lapse(tools, s, case, now)
@@ -32,6 +32,11 @@ def daily(tools: DeskTools, s: Session, now: datetime) -> dict[str, int]:
             counts["reminders"] += _remind(tools, s, case, clock, now)
     q = tools.notifier.queue_digest(s, digest_context(s, tools.settings, today), now=now)
     counts["digest"] = int(q.notice_id is not None)
+    if tools.settings.reports.monthly_email:
+        from responders.reports.monthly import queue_monthly_report  # matplotlib loads only when it is on
+
+        counts["monthly_report"] = int(queue_monthly_report(s, tools.settings, tools.notifier.renderer, now)
+                                       is not None)
     return counts
 
 

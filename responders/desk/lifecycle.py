@@ -78,6 +78,8 @@ LIFECYCLE: dict[Route, dict[str, Step]] = {
                          needs="{reference} is not waiting for a fee (status {status})"),
         # FOIA s.12, s.16; policy 13.3: a person confirms the refusal the estimate proposed.
         "cost-limit": Step(LIVE, (E.RESPONDED,), needs=_LIVE_NEEDS),
+        # FOIA s.14(1) vexatious, s.14(2) repeated; policy 15: a person refuses, never the bot.
+        "refuse": Step(LIVE, (E.RESPONDED,), needs=_LIVE_NEEDS),
         # FOIA s.10(3) public interest; EIR reg 7 complex and voluminous.
         "extend": Step(OPEN, (E.PIT_EXTENSION, E.EIR_EXTENSION), (N.EXTENSION,)),
         # FOIA s.21; policy 6.10: the information is in the publication scheme; pointing to it answers.

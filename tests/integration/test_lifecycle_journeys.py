@@ -79,7 +79,7 @@ def test_a_subject_access_request_with_identification_and_clarification(mailbox,
     capsys.readouterr()
     assert act(config, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--json") == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["received"] == 0 and figures["sar_received"] == 1 and figures["sar_extended"] == 1
+    assert figures["code"]["received"] == 0 and figures["sar"]["received"] == 1 and figures["sar"]["extended"] == 1
 
 
 def test_a_fee_over_the_cost_limit_proposes_a_refusal_for_a_person(mailbox, smtp, tmp_path, capsys):

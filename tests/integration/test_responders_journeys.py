@@ -274,10 +274,10 @@ def test_monitoring_figures_count_on_time_late_reviews_and_ico(mailbox, smtp, tm
     capsys.readouterr()
     assert act(config, "report", "--from", "2026-09-01", "--to", "2026-09-30", "--json") == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["received"] == 2 and figures["responded_in_time"] == 1
-    assert [r["reason"] for r in figures["responded_late"]] == ["third-party consultation"]
-    assert figures["exemptions"] == {"43": 1}
-    assert figures["ico_communications"] == 1
+    assert figures["code"]["received"] == 2 and figures["code"]["within_deadline"] == 1
+    assert [r["reason"] for r in figures["policy"]["not_within_20_days"]] == ["third-party consultation"]
+    assert figures["cabinet_office"]["exemptions"] == {"43": 1}
+    assert figures["policy"]["ico_communications"] == 1
 
 
 def test_office_closure_days_bring_reminders_forward_but_never_move_the_due_date(mailbox, smtp, tmp_path,

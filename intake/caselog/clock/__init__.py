@@ -68,8 +68,10 @@ def compute(
     *,
     settings: ClockSettings | None = None,
     today: date | None = None,
+    explaining: bool = True,
 ) -> ClockResult:
-    """The clock for one case: due date, state and a day-by-day explanation.
+    """The clock for one case: due date, state and (with `explaining`) a day-by-day explanation, which costs
+    more than the count itself: lists of cases ask for the verdict only.
 
     Raises ValueError for an unknown kind or event type, a naive datetime, or an event before
     receipt. Known events that do not apply to the kind are ignored and listed in `notes`.
@@ -84,5 +86,5 @@ def compute(
     cal = calendar_for(tuple(sorted(set(settings.extra_non_working_days))))
     header = Header(received_at, received, settings.timezone)
     if kind == SAR_KIND:
-        return sar_clock(received, evs, cal, today, header)
-    return working_day_clock(kind, RULES[kind], received, evs, settings, cal, today, header)
+        return sar_clock(received, evs, cal, today, header, explaining)
+    return working_day_clock(kind, RULES[kind], received, evs, settings, cal, today, header, explaining)

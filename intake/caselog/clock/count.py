@@ -43,10 +43,10 @@ class _Day:
 
 def working_day_clock(
     kind: str, rule: Rule, received: date, evs: list[Ev], settings: ClockSettings,
-    cal: WorkingCalendar, today: date | None, header: Header,
+    cal: WorkingCalendar, today: date | None, header: Header, explaining: bool = True,
 ) -> ClockResult:
     c = Tally(rule, received, cal, afresh=settings.clarification_restart == ClarificationRestart.AFRESH,
-              lapse_months=settings.clarification_lapse_months)
+              lapse_months=settings.clarification_lapse_months, explaining=explaining)
     c.steps += [header, Intro(rule.label, rule.days, rule.source)]
     by_day: dict[date, list[Ev]] = {}
     for e in evs:
@@ -171,7 +171,7 @@ def _judge(c: Tally, kind: str, received: date, today: date | None, last_event: 
         lapses_on = None
     lines = [explain.render(s) for s in c.steps] + explain.summary_lines(
         state, reason, due=due, limit=c.limit, ack=ack, ack_days=rule.ack_days, ack_source=rule.ack_source,
-        backstop=backstop, lapses_on=lapses_on, window=window)
+        backstop=backstop, lapses_on=lapses_on, window=window) if c.explaining else []
     return ClockResult(
         kind=kind, received=received, due=due, state=state, state_reason=reason,
         working_days_taken=taken, working_days_remaining=remaining, explanation=lines,

@@ -105,7 +105,7 @@ def _clarification(s: _Sar, e: Ev) -> bool:
 
 
 def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date | None,
-              header: st.Header) -> ClockResult:
+              header: st.Header, explaining: bool = True) -> ClockResult:
     s = _Sar(cal, received)
     s.steps += [header, st.SarIntro(), st.SarReceived(received)]
     for e in evs:
@@ -115,7 +115,8 @@ def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date |
     length = "1 month" if s.months == 1 else f"{s.months} months"
     if (s.awaiting_id or s.clarifying_since) and ending is None:
         reason = "awaiting identification" if s.awaiting_id else "awaiting clarification"
-        lines = [explain.render(x) for x in s.steps] + [f"Result: {ClockState.STOPPED} — {reason}"]
+        lines = ([explain.render(x) for x in s.steps] + [f"Result: {ClockState.STOPPED} — {reason}"]
+                 if explaining else [])
         return ClockResult(SAR_KIND, received, None, ClockState.STOPPED, reason, taken, None, lines,
                            length="1 month", events_applied=tuple(s.applied), notes=tuple(s.notes))
     target, exact = months_later(s.start, s.months)
@@ -126,7 +127,7 @@ def sar_clock(received: date, evs: list[Ev], cal: WorkingCalendar, today: date |
         due += timedelta(days=1)
     s.steps += [st.SarDue(due), *s.after]
     state, reason, remaining = _sar_state(cal, due, ending, today)
-    lines = [explain.render(x) for x in s.steps] + [f"Result: {state} — {reason}"]
+    lines = [explain.render(x) for x in s.steps] + [f"Result: {state} — {reason}"] if explaining else []
     return ClockResult(
         kind=SAR_KIND, received=received, due=due, state=state, state_reason=reason,
         working_days_taken=taken, working_days_remaining=remaining, explanation=lines, length=length,

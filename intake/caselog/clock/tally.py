@@ -18,8 +18,9 @@ class Tally:
     """Mutable state of one working-day count while walking the calendar day by day."""
 
     def __init__(self, rule: Rule, received: date, cal: WorkingCalendar, *, afresh: bool,
-                 lapse_months: int) -> None:
+                 lapse_months: int, explaining: bool = True) -> None:
         self.cal = cal
+        self.explaining = explaining  # keep the steps for the explanation (else only the count is kept)
         self.rule = rule
         self.afresh = afresh  # clarification restarts the count (FOIA s.10(6)(b)) or resumes it (policy 14.2)
         self.lapse_months = lapse_months
@@ -45,12 +46,14 @@ class Tally:
         return self.counted < self.limit
 
     def emit(self, step: Step) -> None:
+        if not self.explaining:
+            return
         self.flush()
         self.steps.append(step)
 
     def flush(self) -> None:
         """Write a run of paused days as one step (they are all disregarded alike)."""
-        if self._run is None:
+        if self._run is None or not self.explaining:
             return
         a, b = self._run
         wd = self.cal.working_days_between(a - timedelta(days=1), b)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import parse
+from config.settings import DATABASE_ENV_VAR, parse
 from intake.app.health import assess, error_line, health_path
 from intake.mailbox import SourceUnavailable
 from tests.unit.config.test_settings import minimal
@@ -44,7 +44,9 @@ def test_the_last_error_is_one_line_and_quotes_only_our_own_errors() -> None:
     assert error_line("poll", KeyError("priya@example.org")) == "poll: KeyError"
 
 
-def test_the_health_file_sits_beside_a_sqlite_case_log_else_beside_the_configuration(tmp_path: Path) -> None:
+def test_the_health_file_sits_beside_a_sqlite_case_log_else_beside_the_configuration(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DATABASE_ENV_VAR, raising=False)  # about the configured URL, whichever run this is
     sqlite = parse({**minimal(), "database": {"url": f"sqlite:///{tmp_path}/data/cases.sqlite3"}}, tmp_path)
     assert health_path(sqlite) == tmp_path / "data" / "cases.health.json"
     postgres = parse({**minimal(), "database": {"url": "postgresql+psycopg://foi@db/foi"}}, tmp_path,

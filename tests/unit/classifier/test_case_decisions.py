@@ -29,7 +29,7 @@ def test_cases_show_prints_the_hits_and_misses(tmp_path: Path, capsys: pytest.Ca
     assert "  validity: valid — name, address and description" in reasons and "miss" not in reasons
     assert "  miss  delivery_failure — no delivery report, daemon sender or bounce subject" in rules
     assert "  hit   requester_name — from_display: Priya Natarajan" in rules
-    assert len(rules.strip().splitlines()) == 21  # every rule of the default chain
+    assert len(rules.strip().splitlines()) == 22  # every rule of the default chain
 
 
 def test_a_bad_chain_stops_the_program_at_start_naming_the_row(tmp_path: Path,

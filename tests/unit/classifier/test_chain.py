@@ -62,18 +62,18 @@ def test_analyze_pipes_finds_no_problem_in_the_configured_chain(clf: Classifier)
 
 
 @pytest.mark.parametrize(("change", "key", "problem"), [
-    ({"name": "no_such_rule"}, "chain.toml rule 3 (no_such_rule).name", "unknown rule 'no_such_rule'"),
-    ({"kind": "complaint"}, "chain.toml rule 3 (forwarded_by_staff).kind", "unknown kind 'complaint'"),
-    ({"regime": "gdpr"}, "chain.toml rule 3 (forwarded_by_staff).regime", "unknown regime 'gdpr'"),
-    ({"flag": "urgent"}, "chain.toml rule 3 (forwarded_by_staff).flag", "unknown flag 'urgent'"),
-    ({"stop": "yes"}, "chain.toml rule 3 (forwarded_by_staff).stop", "expected true or false"),
-    ({"then": "x"}, "chain.toml rule 3 (forwarded_by_staff).then", "unknown key"),
-    ({"flag": "media"}, "chain.toml rule 3 (forwarded_by_staff).flag", "does not decide media"),
-    ({"name": "auto_reply"}, "chain.toml rule 3 (auto_reply).name", "already in the chain"),
+    ({"name": "no_such_rule"}, "chain.toml rule 4 (no_such_rule).name", "unknown rule 'no_such_rule'"),
+    ({"kind": "complaint"}, "chain.toml rule 4 (forwarded_by_staff).kind", "unknown kind 'complaint'"),
+    ({"regime": "gdpr"}, "chain.toml rule 4 (forwarded_by_staff).regime", "unknown regime 'gdpr'"),
+    ({"flag": "urgent"}, "chain.toml rule 4 (forwarded_by_staff).flag", "unknown flag 'urgent'"),
+    ({"stop": "yes"}, "chain.toml rule 4 (forwarded_by_staff).stop", "expected true or false"),
+    ({"then": "x"}, "chain.toml rule 4 (forwarded_by_staff).then", "unknown key"),
+    ({"flag": "media"}, "chain.toml rule 4 (forwarded_by_staff).flag", "does not decide media"),
+    ({"name": "auto_reply"}, "chain.toml rule 4 (auto_reply).name", "already in the chain"),
 ])
 def test_a_bad_row_is_refused_naming_it(tmp_path: Path, change: dict[str, object], key: str, problem: str) -> None:
     rows = default_rows()
-    rows[2] = change if "name" in change else {**rows[2], **change}
+    rows[3] = change if "name" in change else {**rows[3], **change}
     with pytest.raises(ConfigError) as err:
         load_chain(write_chain(tmp_path, rows))
     assert err.value.key == key and problem in err.value.problem
@@ -146,9 +146,9 @@ def test_a_silent_hit_ends_the_chain(clf: Classifier) -> None:
 
 def test_decisions_are_in_the_triage_json(clf: Classifier) -> None:
     data = triage(clf).to_json()
-    assert data["decisions"][0] == {"rule": "delivery_failure", "hit": False,
+    assert data["decisions"][0] == {"rule": "delivery_failure", "hit": False, "certainty": "sure",
                                     "evidence": "no delivery report, daemon sender or bounce subject"}
-    assert all(set(d) == {"rule", "hit", "evidence"} for d in data["decisions"])
+    assert all(set(d) == {"rule", "hit", "evidence", "certainty"} for d in data["decisions"])
     json.dumps(data)
 
 

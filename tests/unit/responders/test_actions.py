@@ -49,7 +49,7 @@ def test_every_action_says_its_name_statuses_events_and_notices() -> None:
     assert set(ACTIONS) == {"clarify", "fee", "fee-paid", "extend", "comms-signoff", "respond", "transfer",
                             "review-open", "review-close", "reopen", "note",
                             "clarified", "cost-limit", "publication-scheme", "id-request", "id-received",
-                            "reclassify"}
+                            "reclassify", "refuse"}
     for name, action in ACTIONS.items():
         assert action.name == name and action.__doc__
         assert action.allowed_from and action.allowed_from <= set(CaseStatus)

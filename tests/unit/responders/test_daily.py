@@ -11,7 +11,7 @@ from config.settings import Settings
 from intake.caselog import add_event
 from intake.vocabulary import CaseStatus, EventType, NoticePurpose, NoticeStatus, Outcome
 from responders.desk import Clarify, Desk, Fee, Reopen, Respond
-from responders.digest import digest_context
+from responders.digest import DIGEST_LISTED, digest_context
 from responders.notify import organisation_context
 from responders.outbox import record_sent
 from tests.unit.responders.conftest import NOW, NewCase, kinds, notices
@@ -97,3 +97,21 @@ def test_delivery_problems_head_the_digest(settings: Settings, desk: Desk, sessi
     text = desk.notifier.renderer.render("digest", {"org": organisation_context(settings), "now": NOW,
                                                     **digest_context(session, settings, NOW.date())})[0]
     assert text.index("DELIVERY PROBLEMS (4)") < text.index("New cases")
+
+
+def test_the_digest_counts_every_case_that_needs_action_and_lists_the_first(settings: Settings, desk: Desk,
+                                                                           session: Session,
+                                                                           new_case: NewCase) -> None:
+    # Issue 12 item 4: at 20,000 cases the digest listed every one (9 MB); a person needs the count and the first.
+    late = [new_case() for _ in range(DIGEST_LISTED + 5)]
+    answered = new_case()
+    desk.act(session, answered, Respond(Outcome.GRANTED), NOW + timedelta(days=2), "officer")
+    session.flush()
+    context = digest_context(session, settings, on(21).date())
+    assert context["totals"]["overdue"] == len(late)
+    assert [r["reference"] for r in context["overdue"]] == [c.reference for c in late[:DIGEST_LISTED]]
+    assert answered.reference not in {r["reference"] for r in context["overdue"]}
+    text, html = desk.notifier.renderer.render("digest", {"org": organisation_context(settings), "now": NOW,
+                                                           **context})
+    assert f"Overdue ({len(late)})" in text and "... and 5 more: foi-intake cases list --overdue" in text
+    assert late[-1].reference not in text and "… and 5 more" in html

@@ -4,6 +4,7 @@ as told."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -102,6 +103,49 @@ def test_nul_and_bidi_overrides_from_a_subject_never_reach_the_notice_headers(ap
     assert "Waiting times gnp.exe x and more" in str(ack["Subject"])
     for bad in ("\x00", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"):
         assert bad not in headers
+
+
+class Archive:
+    """Stores copies as told: refuses those holding `bad`, or raises `down` (the mailbox gone) at every call."""
+
+    def __init__(self, bad: bytes | None = None, down: BaseException | None = None) -> None:
+        self.bad, self.down = bad, down
+        self.calls: list[int] = []
+        self.stored: list[bytes] = []
+
+    def __call__(self, raws: Sequence[bytes]) -> int:
+        self.calls.append(len(raws))
+        if self.down is not None:
+            raise self.down
+        if self.bad is not None and any(self.bad in raw for raw in raws):
+            raise ValueError("refused")
+        self.stored += raws
+        return len(raws)
+
+
+def archived(app: App) -> dict[str, bool]:
+    return {to: n.archived for to, n in notices(app).items()}
+
+
+def test_sent_copies_are_stored_in_one_call_per_batch_and_one_refused_copy_keeps_no_other_out(app: App) -> None:
+    two_requests(app, Failing({}))
+    app.outbox.archive = copies = Archive(bad=b"sam@example.org")
+    app.outbox.flush()
+    assert copies.calls == [2, 1, 1]  # the batch, then one by one after the refusal
+    assert archived(app) == {"sam@example.org": False, "priya@example.org": True}
+    copies.bad = b"nobody"
+    app.outbox.flush()
+    assert copies.calls[-1:] == [1] and all(archived(app).values())  # the refused one, at the next flush
+
+
+def test_sent_copies_wait_for_the_next_flush_when_the_mailbox_is_down(app: App) -> None:
+    two_requests(app, Failing({}))
+    app.outbox.archive = copies = Archive(down=ConnectionResetError())
+    assert app.outbox.flush().sent == 2
+    assert copies.calls == [2] and not any(archived(app).values())  # tried once, not one by one against a dead link
+    copies.down = None
+    app.outbox.flush()
+    assert copies.calls[-1] == 2 and all(archived(app).values())
 
 
 class LockedAfterSending:

@@ -14,7 +14,7 @@ from intake.caselog.views import case_clock
 from intake.vocabulary import CaseStatus, EventType, NoticePurpose, Outcome, Regime
 from responders.desk import Clarified, Clarify, Desk, Extend, IdReceived, IdRequest, Respond
 from responders.outbox import record_sent
-from responders.report import figures, render_text
+from responders.reports import Period, build_report, render_text
 from tests.unit.responders.conftest import NOW, REQUESTER, NewCase, kinds, notices
 
 
@@ -76,10 +76,12 @@ def test_the_report_counts_sars_on_their_own_lines(desk: Desk, session: Session,
     desk.act(session, extended, Extend("many records in many places"), NOW + timedelta(days=5), "officer")
     desk.act(session, late, Respond(Outcome.GRANTED), NOW + timedelta(days=45), "officer")
     session.flush()
-    result = figures(session, desk.settings, date(2026, 11, 1), date(2026, 11, 30), date(2027, 1, 5))
-    assert result.received == 1 and result.by_regime == {"foi": 1} and result.responded_in_time == 1
-    assert (result.sar_received, result.sar_within_time, result.sar_extended) == (3, 1, 1)
-    assert [r["reference"] for r in result.sar_late] == [late.reference] and result.sar_open_overdue == []
+    result = build_report(session, desk.settings, Period(date(2026, 11, 1), date(2026, 11, 30), ""), date(2027, 1, 5))
+    assert result.code.received == 1 and result.by_regime == {"foi": 1} and result.code.within_deadline == 1
+    assert (result.sar.received, result.sar.within_one_month, result.sar.extended) == (3, 1, 1)
+    # the extended one is still open on 5 Jan 2027: its three months run to 16 Feb 2027
+    assert (result.sar.late, result.sar.overdue, result.sar.open) == (1, 0, 1)
+    assert [r["reference"] for r in result.sar.late_cases] == [late.reference]
     text = render_text(result)
-    assert "Subject access requests" in text and "sar 3" not in text
-    assert result.to_json()["sar_received"] == 3
+    assert "Subject access requests" in text and "SAR 3" not in text
+    assert result.to_json()["sar"]["received"] == 3

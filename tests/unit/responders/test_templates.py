@@ -33,6 +33,7 @@ ORG: dict[str, Any] = {
                           "licence) and one that confirms your address",
     "website": "https://example-icb.nhs.uk",
     "publication_scheme_url": "https://example-icb.nhs.uk/publication-scheme",
+    "desk_url": "",
 }
 REQUESTER_EMAIL = "ada.lovelace@example.org"
 CASE: dict[str, Any] = {
