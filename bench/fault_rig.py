@@ -87,6 +87,21 @@ class Counts:
     tracebacks: int = 0  # in the workers' output
 
 
+def ordinary_requests(n: int, seed: int) -> list[bytes]:
+    """`n` synthetic requests the bot acknowledges on its own: those mentioning "an internal review" (which of the
+    exemptions applies, "so that I can consider whether to ask for an internal review") are left out, as the
+    classifier doubts whether they are reviews and leaves them for a person, and the harness is about delivery."""
+    found: list[bytes] = []
+    i = 0
+    while len(found) < n:
+        raw = synthetic_request(i, seed=seed)
+        body = message_from_bytes(raw).get_payload(decode=True)
+        if isinstance(body, bytes) and b"internal review" not in body:
+            found.append(raw)
+        i += 1
+    return found
+
+
 RIGS: list[Rig] = []  # every rig made, so that their workers are stopped whatever happens
 
 
@@ -109,7 +124,7 @@ class Rig:
         create_schema(self.engine)  # what `foi-intake init` does
         self.lease = Lease(self.engine, open_source(self.settings.mailbox).key)
         self.workers: list[subprocess.Popen[bytes]] = []
-        self.backlog = [synthetic_request(i, seed=seed) for i in range(n)]
+        self.backlog = ordinary_requests(n, seed)
         self.requesters = {}  # each request's Message-ID → its requester's address
         for raw in self.backlog:
             head = message_from_bytes(raw)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from email import message_from_bytes
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, seed, settings
 from sqlalchemy import delete, select
 
-from bench.synthetic import synthetic_request
 from config.settings import load
 from intake.app import App, build
 from intake.caselog import Base, Case, Message, Notice
@@ -38,6 +36,7 @@ from tests.hostile import (
     violations,
     why_list,
 )
+from tests.mail import request
 from tests.servers import SmtpServer
 
 EXAMPLES = int(os.environ.get("FOI_HOSTILE_EXAMPLES", "30"))
@@ -111,11 +110,11 @@ def log_lines(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 def canary(i: int) -> bytes:
     """An ordinary request behind a hostile one: if it is acknowledged, the pass did not stop."""
-    return synthetic_request(i, seed=5)
+    return request(sender=f"Priya Natarajan <{canary_address(i)}>", msgid=f"<canary-{i}@example.org>")
 
 
 def canary_address(i: int) -> str:
-    return str(message_from_bytes(canary(i))["From"]).split("<")[-1].strip(">").lower()
+    return f"priya.canary{i}@example.org"
 
 
 def to(rig: Rig, address: str) -> list[Sent]:
