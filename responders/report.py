@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from intake.caselog import Case
-from intake.caselog.views import case_clock, with_clocks
+from intake.caselog.views import Trail, case_clock, cases_with_trails
 from intake.vocabulary import CaseStatus, EventType, MessageKind, Regime
 
 __all__ = ["REQUEST_KINDS", "Figures", "figures", "render_text"]
@@ -62,9 +62,9 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
     exemptions: Counter[str] = Counter()
     closed: Counter[str] = Counter()
     reviews: Counter[str] = Counter()
-    for case in s.scalars(with_clocks(select(Case).where(Case.initial_received_at >= lo, Case.initial_received_at <= hi)
-                                      .order_by(Case.id)).execution_options(yield_per=500)):
-        out.ico_communications += sum(e.type == EventType.ICO_COMMUNICATION for e in case.events)
+    for case, trail in cases_with_trails(s, select(Case).where(Case.initial_received_at >= lo,
+                                                               Case.initial_received_at <= hi).order_by(Case.id)):
+        out.ico_communications += sum(e.type == EventType.ICO_COMMUNICATION for e in trail.events)
         if case.kind == MessageKind.INTERNAL_REVIEW:
             out.reviews_received += 1
             reviews[case.decision or "open"] += 1
@@ -72,18 +72,18 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
         if case.kind not in REQUEST_KINDS:
             continue
         if case.regime == Regime.SAR:
-            _count_sar(out, case, settings, today)
+            _count_sar(out, case, settings, today, trail)
             continue
         out.received += 1
         regimes[case.regime or "none"] += 1
         out.media += "media" in case.flags
-        clock = case_clock(case, settings, today)
+        clock = case_clock(case, settings, today, trail=trail)
         row = {"reference": case.reference, "due": clock.due.isoformat() if clock.due else None,
                "state": clock.state, "why": clock.state_reason}
         if clock.state == "met":
             out.responded_in_time += 1
         elif clock.state == "late":
-            late = next((e.data.get("late_reason") for e in reversed(case.events)
+            late = next((e.data.get("late_reason") for e in reversed(trail.events)
                          if e.type == EventType.RESPONDED), None)
             out.responded_late.append({**row, "reason": late or "(no reason recorded)"})
         elif clock.state == "overdue":
@@ -100,11 +100,11 @@ def figures(s: Session, settings: Settings, start: date, end: date, today: date 
     return out
 
 
-def _count_sar(out: Figures, case: Case, settings: Settings, today: date | None) -> None:
+def _count_sar(out: Figures, case: Case, settings: Settings, today: date | None, trail: Trail) -> None:
     """A subject access request's own lines: received, answered within its month(s), extended, late."""
-    clock = case_clock(case, settings, today)
+    clock = case_clock(case, settings, today, trail=trail)
     out.sar_received += 1
-    out.sar_extended += any(e.type == EventType.SAR_EXTENSION for e in case.events)
+    out.sar_extended += any(e.type == EventType.SAR_EXTENSION for e in trail.events)
     row = {"reference": case.reference, "due": clock.due.isoformat() if clock.due else None, "state": clock.state}
     if clock.state == "met":
         out.sar_within_time += 1
