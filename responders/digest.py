@@ -59,9 +59,11 @@ def digest_context(s: Session, settings: Settings, today: date) -> dict[str, Any
     totals = {name: len(rows) for name, rows in sections.items()} | {
         "needs_person": s.scalar(select(func.count()).where(Message.status == MessageStatus.NEEDS_PERSON)) or 0}
     new_totals = {queue: len(rows) for queue, rows in new_by_queue.items()}
+    # The latest related requests, not the first: each names the earlier ones, and the last says how many in all.
+    listed = {name: rows[-DIGEST_LISTED:] if name == "related" else rows[:DIGEST_LISTED]
+              for name, rows in sections.items()}
     return {"today": today, "totals": totals, "new_totals": new_totals,
-            "new_by_queue": {queue: rows[:DIGEST_LISTED] for queue, rows in new_by_queue.items()},
-            **{name: rows[:DIGEST_LISTED] for name, rows in sections.items()}}
+            "new_by_queue": {queue: rows[:DIGEST_LISTED] for queue, rows in new_by_queue.items()}, **listed}
 
 
 def _row(case: Case, clock: ClockResult, note: str = "") -> dict[str, Any]:

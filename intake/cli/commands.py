@@ -27,7 +27,7 @@ from intake.app import logs as app_logs
 from intake.app.health import Monitor
 from intake.caselog import Case, Message, MessageStatus, Notice, find_case
 from intake.caselog.faults import TemporaryFault
-from intake.caselog.views import case_json, with_clocks
+from intake.caselog.views import case_json, cases_with_trails, local_today
 from intake.cli import corrections as corrections_cli
 from intake.cli import deadline as deadline_cli
 from intake.cli import desk as desk_cli
@@ -183,8 +183,8 @@ def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
             query = select(Case).order_by(Case.id)
             if args.status:
                 query = query.where(Case.status == args.status)
-            # A batch of cases at a time, each batch's events and notices in one query.
-            rows = [case_json(c, settings) for c in s.scalars(with_clocks(query).execution_options(yield_per=500))]
+            today = local_today(settings)
+            rows = [case_json(c, settings, today, trail=trail) for c, trail in cases_with_trails(s, query)]
             if args.overdue:
                 rows = [r for r in rows if r["clock_state"] == "overdue"]
             if args.json:

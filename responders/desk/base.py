@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from intake.caselog import Case
 from intake.caselog.clock import ClockEvent, ClockResult, WorkingCalendar
+from intake.caselog.clock.dates import calendar_for
 from intake.caselog.views import case_clock
 from intake.vocabulary import CaseStatus, EventType, NoticePurpose
 from responders.desk.lifecycle import refuse_unless_allowed, step_for
@@ -69,7 +70,8 @@ class DeskTools:
 
     @property
     def calendar(self) -> WorkingCalendar:
-        return WorkingCalendar(self.settings.clock.extra_non_working_days)
+        # One per configuration, shared: a new one works out each year's bank holidays again (a third of `daily`).
+        return calendar_for(tuple(sorted(set(self.settings.clock.extra_non_working_days))))
 
 
 class Action(ABC):

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from config.settings import Settings
 from intake.caselog import Case
@@ -139,7 +139,9 @@ def cases_in(s: Session, settings: Settings, period: Period) -> list[Case]:
     """Cases the body received (policy 7.5's initial date, local) within the period, oldest first."""
     tz = ZoneInfo(settings.organisation.timezone)
     lo, hi = datetime.combine(period.start, time.min, tz), datetime.combine(period.end, time.max, tz)
+    # Every case's events and notices in one query each, not one per case (issue 12: 20,000 cases).
     return list(s.scalars(select(Case).where(Case.initial_received_at >= lo, Case.initial_received_at <= hi)
+                          .options(selectinload(Case.events), selectinload(Case.notices))
                           .order_by(Case.initial_received_at, Case.id)))
 
 

@@ -53,6 +53,7 @@ class WorkingCalendar:
             self._extra = {d: "" for d in extra_non_working_days}
         self._by_year: dict[int, dict[date, str]] = {}
         self._weekdays_by_year: dict[int, list[date]] = {}
+        self._added: dict[tuple[date, int], date] = {}
 
     @property
     def extra_non_working_days(self) -> tuple[date, ...]:
@@ -103,13 +104,17 @@ class WorkingCalendar:
         return d
 
     def add_working_days(self, start: date, n: int) -> date:
-        """Day n of a count where `start` is day 0 (also when `start` is not a working day)."""
+        """Day n of a count where `start` is day 0 (also when `start` is not a working day). Remembered: a case
+        log's clocks ask the same few thousand (day, n) again and again (each answered case's review window)."""
         if n < 0:
             raise ValueError("n must be >= 0")
-        d = start
-        for _ in range(n):
-            d = self.next_working_day(d)
-        return d
+        key = (start, n)
+        if key not in self._added:
+            d = start
+            for _ in range(n):
+                d = self.next_working_day(d)
+            self._added[key] = d
+        return self._added[key]
 
     def _closed_weekdays(self, year: int) -> list[date]:
         """Sorted non-working Mondays-Fridays of a year (cached with the year)."""

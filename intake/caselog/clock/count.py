@@ -72,6 +72,9 @@ def _walk(c: Tally, kind: str, received: date, by_day: dict[date, list[Ev]], las
                 d = first_lapse
         if d > last_event and (c.ending or not c.in_time):
             break  # after the due date only events matter; the rest is arithmetic in _judge
+        if not c.explaining and c.ending is None and not c.pauses and d != c.start and d not in by_day:
+            d = _quiet_days(c, d, by_day, last_event)  # the verdict alone: plain days only count
+            continue
         lapsed_today = _lapse(c, d)
         if d == received:
             c.emit(Received(d, None if c.cal.is_working_day(d) else c.cal.non_working_reason(d)))
@@ -96,6 +99,23 @@ def _walk(c: Tally, kind: str, received: date, by_day: dict[date, list[Ev]], las
             c.emit(Skipped(d, c.cal.non_working_reason(d)))
         d += timedelta(days=1)
     c.flush()
+    return d
+
+
+def _quiet_days(c: Tally, d: date, by_day: dict[date, list[Ev]], last_event: date) -> date:
+    """Count the days from `d` that nothing happens on (no event, no pause, no ending), as the walk would: each
+    working day counts. Returns the next day to walk: an event's day, or the day after the count reached its limit
+    when no event is left."""
+    if d > last_event:
+        while c.in_time:
+            if c.cal.is_working_day(d):
+                c.count_day(d)
+            d += timedelta(days=1)
+        return d
+    while d not in by_day:
+        if c.cal.is_working_day(d):
+            c.count_day(d)
+        d += timedelta(days=1)
     return d
 
 

@@ -109,3 +109,25 @@ def test_add_and_count_working_days_agree(start: date, n: int) -> None:
     end = CAL.add_working_days(start, n)
     assert CAL.is_working_day(end)
     assert CAL.working_days_between(start, end) == n
+
+
+event_types = st.sampled_from(["clarification_requested", "clarification_received", "fee_notice", "fee_paid",
+                               "pit_extension", "eir_extension", "sar_extension", "complex_review", "reuse_extension",
+                               "id_requested", "id_received", "responded", "closed", "reopened"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(kind=st.sampled_from(KINDS), at=instants, mode=restart_modes,
+       steps=st.lists(st.tuples(event_types, st.integers(0, 90)), max_size=6), today=st.integers(-5, 400))
+def test_the_verdict_without_the_explanation_is_the_same(
+    kind: str, at: datetime, mode: str, steps: list[tuple[str, int]], today: int
+) -> None:
+    # Issue 12: lists of cases ask for the verdict only, and a quiet stretch of days is then counted in one go.
+    events = [ClockEvent(t, _shift(at, sum(d for _, d in steps[:i + 1])),
+                         {"days": 20} if t in ("pit_extension", "eir_extension") else {})
+              for i, (t, _) in enumerate(steps)]
+    config = ClockSettings(clarification_restart=mode)
+    day = (at + timedelta(days=today)).date()
+    full = compute(kind, at, events, settings=config, today=day)
+    verdict = compute(kind, at, events, settings=config, today=day, explaining=False)
+    assert {**verdict.to_json(), "explanation": []} == {**full.to_json(), "explanation": []}
