@@ -38,6 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite's own files or locks; the SQLite run covers it")
+    config.addinivalue_line("markers", "once: a costly end-to-end harness, run in the SQLite run only "
+                                       "(bench/faults.py --postgresql runs it on PostgreSQL)")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -58,7 +60,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         names = getattr(item, "fixturenames", ())
         reaches = "tmp_path" in names or "database_url" in names or "new_database_url" in names
-        (kept if reaches and item.get_closest_marker("sqlite_only") is None else dropped).append(item)
+        once = item.get_closest_marker("sqlite_only") or item.get_closest_marker("once")
+        (kept if reaches and once is None else dropped).append(item)
     config.hook.pytest_deselected(items=dropped)
     items[:] = kept
 

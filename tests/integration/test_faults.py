@@ -19,6 +19,9 @@ from bench.fault_rig import Counts, Rig, disk_size, tmpfs
 from bench.faults import disk_full, imap_down, kill9, locked, smtp_down, two_workers, under_faults
 from tests.servers import Dovecot, SmtpServer
 
+# The suite is long enough: the harness runs once, on SQLite (bench/faults.py --postgresql for PostgreSQL).
+pytestmark = pytest.mark.once
+
 N = 60
 
 
